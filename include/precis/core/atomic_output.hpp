@@ -1,0 +1,43 @@
+#pragma once
+/// Outputs that appear under their final name only when complete.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace precis {
+
+/// Owns the temporary path of an output file: `DIR/.precis-partial.NAME`, which keeps NAME's
+/// extension so that format detection by name still works. commit() renames the temporary (and any
+/// companion files such as an index, added with add_companion) to their final names; the destructor
+/// removes whatever was not committed, so an exception never leaves a partial file behind.
+/// The temporary name is deterministic so that all MPI ranks agree on it.
+class atomic_output {
+public:
+    explicit atomic_output(std::filesystem::path final_path);
+    ~atomic_output();
+    atomic_output(const atomic_output&) = delete;
+    atomic_output& operator=(const atomic_output&) = delete;
+
+    /// Where to write now.
+    const std::filesystem::path& temp_path() const { return m_temp; }
+    const std::filesystem::path& final_path() const { return m_final; }
+    /// Registers a companion written next to the temporary, e.g. temp_path()+".tbi", to be renamed to
+    /// final_path()+suffix on commit.
+    void add_companion(const std::string& suffix);
+    /// Renames companions first, then the file itself. Throws runtime_failure on error.
+    void commit();
+
+private:
+    std::filesystem::path m_final;
+    std::filesystem::path m_temp;
+    std::vector<std::string> m_companions;
+    bool m_committed = false;
+};
+
+/// Throws input_error naming `what` (e.g. "--vcf") when `path` does not exist or is not a readable file.
+void require_readable_file(const std::filesystem::path& path, const std::string& what);
+
+/// Throws input_error when the directory that will hold `path` does not exist.
+void require_output_dir(const std::filesystem::path& path, const std::string& what);
+
+}  // namespace precis

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every build, test and demo dependency of precis from Debian packages.
+# Idempotent: packages already present are left alone; safe to run on every build.
+# Elsewhere (no apt, or not root) it stops and points to the Spack route (Spack.yaml).
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  # the fixed dependency set
+  libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libhts-dev libtbb-dev libeigen3-dev
+  libboost-program-options-dev libgtest-dev libssl-dev
+  # validation and peer tools used by tests, demo and benchmarks
+  hdf5-tools samtools bcftools tabix
+  # real data used by tests and benchmarks (shared/DATA.md)
+  vt-examples shapeit4-example
+)
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup.sh: no apt-get here. On a cluster, install the dependencies with Spack:" >&2
+  echo "  spack env activate . && spack install   (see Spack.yaml and README.md)" >&2
+  exit 2
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: run as root to install Debian packages, or use Spack (see Spack.yaml)." >&2
+  exit 2
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup.sh: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "setup.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup.sh: done"

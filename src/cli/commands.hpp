@@ -1,0 +1,20 @@
+#pragma once
+// Entry points of the subcommands, one file each in src/cli/.
+#include <mpi.h>
+
+namespace precis::cli {
+
+/// A subcommand: its name, its group in `precis --help`, a one-line summary and its entry point
+/// (nullptr while the stage does not exist in this version).
+struct command {
+    const char* name;
+    const char* group;
+    const char* summary;
+    int (*run)(int argc, char** argv, MPI_Comm comm);
+};
+
+int run_simulate(int argc, char** argv, MPI_Comm comm);
+int run_convert(int argc, char** argv, MPI_Comm comm);
+int run_export(int argc, char** argv, MPI_Comm comm);
+
+}  // namespace precis::cli

@@ -1,0 +1,107 @@
+// precis: one executable, samtools-style subcommands. This file dispatches and owns the one error handler.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "commands.hpp"
+#include "precis/core/error.hpp"
+#include "precis/mpi/communicator.hpp"
+#include "version.hpp"
+
+namespace {
+
+using precis::cli::command;
+
+// The whole suite in data-flow order; run == nullptr marks a stage this version does not have yet.
+const command commands[] = {
+    {"simulate", "Data", "simulate a reference, genes, known variants, a cohort and patient reads", precis::cli::run_simulate},
+    {"index", "Read path", "build the aligner index of a reference FASTA", nullptr},
+    {"align", "Read path", "align FASTQ reads to a sorted, indexed BAM", nullptr},
+    {"call", "Read path", "call germline SNVs and indels from BAMs to VCF", nullptr},
+    {"annotate", "Variants", "consequences, HGVS, ClinVar and frequencies for a VCF", nullptr},
+    {"convert", "Cohort", "convert a VCF/BCF (+ phenotypes, covariates) to cohort HDF5", precis::cli::run_convert},
+    {"export", "Cohort", "write a cohort HDF5 file back as VCF/BCF", precis::cli::run_export},
+    {"qc", "Cohort", "variant and sample quality control masks", nullptr},
+    {"pca", "Cohort", "principal components of the cohort", nullptr},
+    {"gwas", "Cohort", "per-variant association tests", nullptr},
+    {"train", "Risk", "train a risk model over the cohort", nullptr},
+    {"score", "Risk", "score samples with a model or PGS Catalog file", nullptr},
+    {"report", "Risk", "per-patient risk reports and a cohort summary", nullptr},
+    {"workflow", "Workflows", "run a stage graph locally or on Slurm", nullptr},
+};
+
+void print_usage(std::FILE* out) {
+    std::fprintf(out,
+                 "precis %s: MPI-parallel genomics from FASTQ to personal risk reports\n\n"
+                 "Usage: precis <command> [options]      (under MPI: mpiexec -n N precis <command> ...)\n"
+                 "       precis <command> --help         options of one command\n"
+                 "       precis --version                versions of precis and its libraries\n",
+                 precis::version().c_str());
+    const char* group = "";
+    for (const auto& c : commands) {
+        if (std::strcmp(group, c.group) != 0) std::fprintf(out, "\n%s:\n", group = c.group);
+        std::fprintf(out, "  %-10s %s%s\n", c.name, c.summary, c.run ? "" : "  [not in this version yet]");
+    }
+    std::fprintf(out, "\nExit codes: 0 success, 1 runtime failure, 2 usage or input error.\n");
+}
+
+const command* find(const char* name) {
+    for (const auto& c : commands)
+        if (std::strcmp(c.name, name) == 0) return &c;
+    return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        print_usage(stderr);
+        return 2;
+    }
+    std::string first = argv[1];
+    if (first == "-h" || first == "--help" || first == "help") {
+        print_usage(stdout);
+        return 0;
+    }
+    if (first == "--version" || first == "version") {
+        std::fputs(precis::version_report().c_str(), stdout);
+        return 0;
+    }
+    const command* cmd = find(argv[1]);
+    if (!cmd) {
+        std::fprintf(stderr, "precis: unknown command '%s' (precis --help lists them)\n", argv[1]);
+        return 2;
+    }
+    if (!cmd->run) {
+        std::fprintf(stderr,
+                     "precis %s: this stage is not part of precis %s yet; nothing was run and no output was "
+                     "written (README.md, 'Status', lists the stages that exist)\n",
+                     cmd->name, precis::version().c_str());
+        return 1;
+    }
+
+    precis::mpi::environment mpi_env(argc, argv);
+    precis::mpi::communicator world(MPI_COMM_WORLD);
+    int code = 0;
+    std::string message;
+    try {
+        code = cmd->run(argc - 1, argv + 1, MPI_COMM_WORLD);
+    } catch (const std::exception& e) {
+        code = precis::exit_code_for(e);
+        message = e.what();
+    }
+    if (message.empty()) return code;
+    if (world.size() == 1) {
+        std::fprintf(stderr, "precis %s: error: %s\n", cmd->name, message.c_str());
+        return code;
+    }
+    // When every rank meets the same fault, let rank 0 speak first: its abort ends the others.
+    if (!world.is_root()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::fprintf(stderr, "precis %s: rank %d: error: %s\n", cmd->name, world.rank(), message.c_str());
+    std::fflush(stderr);
+    world.abort(code);
+}

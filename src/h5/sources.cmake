@@ -1,0 +1,3 @@
+precis_module(h5
+  SOURCES h5/placeholder.cpp
+  DEPS precis::core precis::mpi precis::io HDF5::HDF5 TBB::tbb)

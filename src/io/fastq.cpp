@@ -1,0 +1,73 @@
+#include "precis/io/fastq.hpp"
+
+#include "precis/core/atomic_output.hpp"
+#include "precis/core/error.hpp"
+
+namespace precis::io {
+
+fastq_reader::fastq_reader(const std::filesystem::path& path, int threads) : m_path(path) {
+    require_readable_file(path, "FASTQ");
+    m_file.reset(hts_open(path.c_str(), "r"));
+    if (!m_file) throw input_error(path.string() + ": cannot open");
+    if (hts_get_format(m_file.get())->format != fastq_format)
+        throw input_error(path.string() + ": not a FASTQ file");
+    if (threads > 0) hts_set_threads(m_file.get(), threads);
+    m_header.reset(sam_hdr_read(m_file.get()));
+    if (!m_header) throw input_error(path.string() + ": cannot read");
+    m_rec = make_bam_record();
+}
+
+bool fastq_reader::next(fastq_record& rec) {
+    int rc = sam_read1(m_file.get(), m_header.get(), m_rec.get());
+    if (rc == -1) return false;
+    if (rc < -1)
+        throw input_error(m_path.string() + ": record " + std::to_string(m_records + 1) +
+                          ": truncated or malformed FASTQ (expected @name, bases, +, qualities of equal length)");
+    ++m_records;
+    const bam1_t* b = m_rec.get();
+    rec.name.assign(bam_get_qname(b));
+    rec.sequence.resize(b->core.l_qseq);
+    rec.quality.resize(b->core.l_qseq);
+    const std::uint8_t* seq = bam_get_seq(b);
+    const std::uint8_t* qual = bam_get_qual(b);
+    for (int i = 0; i < b->core.l_qseq; ++i) {
+        rec.sequence[i] = seq_nt16_str[bam_seqi(seq, i)];
+        rec.quality[i] = static_cast<char>(qual[0] == 0xff ? '!' : qual[i] + 33);
+    }
+    return true;
+}
+
+fastq_writer::fastq_writer(const std::filesystem::path& path, int threads) : m_path(path) {
+    require_output_dir(path, "output");
+    m_temp = path.parent_path() / (".precis-partial." + path.filename().string());
+    m_file.reset(hts_open(m_temp.c_str(), write_mode_for(path.string()).c_str()));
+    if (!m_file) throw input_error(path.string() + ": cannot create");
+    if (threads > 0) hts_set_threads(m_file.get(), threads);
+    m_header.reset(sam_hdr_init());
+    m_rec = make_bam_record();
+}
+
+fastq_writer::~fastq_writer() {
+    if (m_closed) return;
+    m_file.reset();
+    std::error_code ec;
+    std::filesystem::remove(m_temp, ec);
+}
+
+void fastq_writer::write(const fastq_record& rec) {
+    std::string qual(rec.quality.size(), '\0');
+    for (std::size_t i = 0; i < qual.size(); ++i) qual[i] = static_cast<char>(rec.quality[i] - 33);
+    if (bam_set1(m_rec.get(), rec.name.size(), rec.name.c_str(), BAM_FUNMAP, -1, -1, 0, 0, nullptr, -1, -1, 0,
+                 rec.sequence.size(), rec.sequence.c_str(), qual.c_str(), 0) < 0 ||
+        sam_write1(m_file.get(), m_header.get(), m_rec.get()) < 0)
+        throw runtime_failure(m_path.string() + ": write failed");
+}
+
+void fastq_writer::close() {
+    if (hts_close(m_file.release()) != 0) throw runtime_failure(m_path.string() + ": write failed on close");
+    atomic_output out(m_path);
+    out.commit();
+    m_closed = true;
+}
+
+}  // namespace precis::io

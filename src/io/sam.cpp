@@ -1,0 +1,83 @@
+#include "precis/io/sam.hpp"
+
+#include "precis/core/atomic_output.hpp"
+#include "precis/core/error.hpp"
+
+namespace precis::io {
+
+sam_reader::sam_reader(const std::filesystem::path& path, const std::filesystem::path& reference, int threads)
+    : m_path(path) {
+    require_readable_file(path, "alignment file");
+    m_file.reset(hts_open(path.c_str(), "r"));
+    if (!m_file) throw input_error(path.string() + ": cannot open");
+    if (hts_get_format(m_file.get())->category != sequence_data)
+        throw input_error(path.string() + ": not a SAM, BAM or CRAM file");
+    if (!reference.empty() && hts_set_fai_filename(m_file.get(), reference.c_str()) != 0)
+        throw input_error(reference.string() + ": cannot use as the CRAM reference");
+    if (threads > 0) hts_set_threads(m_file.get(), threads);
+    m_header.reset(sam_hdr_read(m_file.get()));
+    if (!m_header) throw input_error(path.string() + ": malformed header");
+}
+
+bool sam_reader::load_index() {
+    if (!m_index) m_index.reset(sam_index_load(m_file.get(), m_path.c_str()));
+    return static_cast<bool>(m_index);
+}
+
+void sam_reader::set_region(int tid, std::int64_t begin, std::int64_t end) {
+    if (!m_index) throw runtime_failure(m_path.string() + ": region query without an index");
+    m_itr.reset(sam_itr_queryi(m_index.get(), tid, begin, end));
+    if (!m_itr) throw input_error(m_path.string() + ": cannot query reference " + std::to_string(tid));
+}
+
+bool sam_reader::next(bam1_t* rec) {
+    int rc = m_itr ? sam_itr_next(m_file.get(), m_itr.get(), rec) : sam_read1(m_file.get(), m_header.get(), rec);
+    if (rc == -1) return false;
+    ++m_records;
+    if (rc < -1) throw input_error(m_path.string() + ": record " + std::to_string(m_records) + ": malformed or truncated");
+    return true;
+}
+
+sam_writer::sam_writer(const std::filesystem::path& path, const sam_hdr_t* header,
+                       const std::filesystem::path& reference, int threads)
+    : m_path(path) {
+    require_output_dir(path, "output");
+    m_temp = path.parent_path() / (".precis-partial." + path.filename().string());
+    m_file.reset(hts_open(m_temp.c_str(), write_mode_for(path.string()).c_str()));
+    if (!m_file) throw input_error(path.string() + ": cannot create");
+    if (!reference.empty() && hts_set_fai_filename(m_file.get(), reference.c_str()) != 0)
+        throw input_error(reference.string() + ": cannot use as the CRAM reference");
+    if (threads > 0) hts_set_threads(m_file.get(), threads);
+    m_header.reset(sam_hdr_dup(header));
+    if (!m_header || sam_hdr_write(m_file.get(), m_header.get()) != 0)
+        throw runtime_failure(path.string() + ": cannot write the header");
+}
+
+sam_writer::~sam_writer() {
+    if (m_closed) return;
+    m_file.reset();
+    std::error_code ec;
+    std::filesystem::remove(m_temp, ec);
+}
+
+void sam_writer::write(const bam1_t* rec) {
+    if (sam_write1(m_file.get(), m_header.get(), rec) < 0) throw runtime_failure(m_path.string() + ": write failed");
+}
+
+void sam_writer::close(bool index) {
+    bool is_cram = hts_get_format(m_file.get())->format == htsExactFormat::cram;
+    bool is_bam = hts_get_format(m_file.get())->format == htsExactFormat::bam;
+    if (hts_close(m_file.release()) != 0) throw runtime_failure(m_path.string() + ": write failed on close");
+    atomic_output out(m_path);
+    if (index && (is_bam || is_cram)) {
+        std::string suffix = is_cram ? ".crai" : ".bai";
+        std::string fnidx = m_temp.string() + suffix;
+        if (sam_index_build3(m_temp.c_str(), fnidx.c_str(), 0, 0) != 0)
+            throw runtime_failure(m_path.string() + ": cannot build the index (is it coordinate-sorted?)");
+        out.add_companion(suffix);
+    }
+    out.commit();
+    m_closed = true;
+}
+
+}  // namespace precis::io

@@ -1,0 +1,104 @@
+#include "precis/mpi/communicator.hpp"
+
+#include "precis/core/error.hpp"
+
+namespace precis::mpi {
+
+void check(int rc, const char* what) {
+    if (rc == MPI_SUCCESS) return;
+    char text[MPI_MAX_ERROR_STRING];
+    int length = 0;
+    MPI_Error_string(rc, text, &length);
+    throw runtime_failure(std::string("MPI ") + what + " failed: " + std::string(text, length));
+}
+
+environment::environment(int& argc, char**& argv) {
+    int provided = 0;
+    check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    // Errors come back as return codes, which check() turns into exceptions.
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+}
+
+environment::~environment() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Finalize();
+}
+
+communicator::communicator(MPI_Comm comm) : m_comm(comm) {
+    check(MPI_Comm_rank(comm, &m_rank), "MPI_Comm_rank");
+    check(MPI_Comm_size(comm, &m_size), "MPI_Comm_size");
+}
+
+void communicator::barrier() const { check(MPI_Barrier(m_comm), "MPI_Barrier"); }
+
+std::int64_t communicator::sum(std::int64_t value) const {
+    std::int64_t out = 0;
+    check(MPI_Allreduce(&value, &out, 1, MPI_INT64_T, MPI_SUM, m_comm), "MPI_Allreduce");
+    return out;
+}
+
+double communicator::sum(double value) const {
+    double out = 0;
+    check(MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_SUM, m_comm), "MPI_Allreduce");
+    return out;
+}
+
+std::int64_t communicator::max(std::int64_t value) const {
+    std::int64_t out = 0;
+    check(MPI_Allreduce(&value, &out, 1, MPI_INT64_T, MPI_MAX, m_comm), "MPI_Allreduce");
+    return out;
+}
+
+std::int64_t communicator::min(std::int64_t value) const {
+    std::int64_t out = 0;
+    check(MPI_Allreduce(&value, &out, 1, MPI_INT64_T, MPI_MIN, m_comm), "MPI_Allreduce");
+    return out;
+}
+
+std::int64_t communicator::exclusive_prefix_sum(std::int64_t value) const {
+    std::int64_t out = 0;
+    check(MPI_Exscan(&value, &out, 1, MPI_INT64_T, MPI_SUM, m_comm), "MPI_Exscan");
+    return m_rank == 0 ? 0 : out;  // MPI leaves rank 0's result undefined
+}
+
+std::vector<std::int64_t> communicator::all_gather(std::int64_t value) const {
+    std::vector<std::int64_t> out(m_size);
+    check(MPI_Allgather(&value, 1, MPI_INT64_T, out.data(), 1, MPI_INT64_T, m_comm), "MPI_Allgather");
+    return out;
+}
+
+bool communicator::any(bool flag) const { return sum(static_cast<std::int64_t>(flag ? 1 : 0)) > 0; }
+
+std::string communicator::broadcast(const std::string& value) const {
+    std::int64_t size = static_cast<std::int64_t>(value.size());
+    check(MPI_Bcast(&size, 1, MPI_INT64_T, 0, m_comm), "MPI_Bcast");
+    std::string out = m_rank == 0 ? value : std::string(static_cast<std::size_t>(size), '\0');
+    check(MPI_Bcast(out.data(), static_cast<int>(size), MPI_CHAR, 0, m_comm), "MPI_Bcast");
+    return out;
+}
+
+std::vector<std::int64_t> communicator::broadcast(const std::vector<std::int64_t>& value) const {
+    std::int64_t size = static_cast<std::int64_t>(value.size());
+    check(MPI_Bcast(&size, 1, MPI_INT64_T, 0, m_comm), "MPI_Bcast");
+    std::vector<std::int64_t> out = m_rank == 0 ? value : std::vector<std::int64_t>(size);
+    check(MPI_Bcast(out.data(), static_cast<int>(size), MPI_INT64_T, 0, m_comm), "MPI_Bcast");
+    return out;
+}
+
+void communicator::abort(int code) const {
+    MPI_Abort(m_comm, code);
+    std::_Exit(code);  // MPI_Abort does not return; this keeps [[noreturn]] honest if it ever does.
+}
+
+std::string library_version() {
+    char text[MPI_MAX_LIBRARY_VERSION_STRING];
+    int length = 0;
+    MPI_Get_library_version(text, &length);
+    std::string out(text, length);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\0')) out.pop_back();
+    auto comma = out.find(',');  // "Open MPI v4.1.4, package: ..." -> "Open MPI v4.1.4"
+    return comma == std::string::npos ? out : out.substr(0, comma);
+}
+
+}  // namespace precis::mpi
