@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo on this machine: set-up, Release build, then every stage that exists in this version,
-# run through the same job scripts a cluster uses (jobs/), driven by configs/demo.ini.
+# run through the same stage graph and job scripts a cluster uses (workflows/demo.graph, jobs/),
+# driven by configs/demo.ini.
 # Usage: scripts/demo.sh [CONFIG.ini]      (MPI stages use PRECIS_RANKS ranks, default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,13 +14,7 @@ export PRECIS=$PWD/build/release/src/precis
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mkdir -p runs/demo
 
-stages=(simulate convert export)
-for stage in "${stages[@]}"; do
-  echo "== precis $stage"
-  start=$(date +%s)
-  bash "jobs/$stage.sh" "$config"
-  echo "== precis $stage done in $(( $(date +%s) - start ))s"
-done
+bash workflows/run-local.sh workflows/demo.graph "$config"
 
 echo "== checking the outputs with the standard tools"
 world=runs/demo/world

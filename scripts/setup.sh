@@ -11,7 +11,7 @@ packages=(
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libhts-dev libtbb-dev libeigen3-dev
   libboost-program-options-dev libgtest-dev libssl-dev
   # validation and peer tools used by tests, demo and benchmarks
-  hdf5-tools samtools bcftools tabix
+  hdf5-tools samtools bcftools tabix time
   # real data used by tests and benchmarks (shared/DATA.md)
   vt-examples shapeit4-example
 )
