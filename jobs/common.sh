@@ -2,13 +2,13 @@
 # Inside a Slurm allocation MPI stages start with `srun --mpi=pmix` (Debian's OpenMPI needs pmix);
 # outside one (the local executor, or by hand) with `mpiexec -n $PRECIS_RANKS` (default 2).
 
-precis_root=${SLURM_SUBMIT_DIR:-$(pwd)}
+# Expects $home, the precis checkout (set by the job script).
 if [ -n "${PRECIS:-}" ]; then
   precis_bin=$PRECIS
 elif command -v precis >/dev/null 2>&1; then
   precis_bin=$(command -v precis)
-elif [ -x "$precis_root/build/release/src/precis" ]; then
-  precis_bin=$precis_root/build/release/src/precis
+elif [ -x "$home/build/release/src/precis" ]; then
+  precis_bin=$home/build/release/src/precis
 else
   echo "job: no precis binary: set PRECIS=/path/to/precis, put it on PATH, or build with scripts/demo.sh" >&2
   exit 2

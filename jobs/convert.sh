@@ -8,5 +8,7 @@
 # genomic regions in parallel and write collectively.
 # Usage: sbatch jobs/convert.sh CONFIG.ini   (or: PRECIS_RANKS=4 bash jobs/convert.sh CONFIG.ini)
 set -euo pipefail
-source "${SLURM_SUBMIT_DIR:-$(pwd)}/jobs/common.sh"
+# sbatch runs a copy of this script, so find the checkout through PRECIS_HOME (the executors set it).
+[ -n "${SLURM_JOB_ID:-}" ] && home=${PRECIS_HOME:-$SLURM_SUBMIT_DIR} || home=${PRECIS_HOME:-$(dirname "$0")/..}
+source "$home/jobs/common.sh"
 precis_mpi convert

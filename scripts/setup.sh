@@ -12,6 +12,8 @@ packages=(
   libboost-program-options-dev libgtest-dev libssl-dev
   # validation and peer tools used by tests, demo and benchmarks
   hdf5-tools samtools bcftools tabix time
+  # a private Slurm cluster for the workflow tests (tests/slurm/)
+  slurmctld slurmd slurm-client munge
   # real data used by tests and benchmarks (shared/DATA.md)
   vt-examples shapeit4-example
 )

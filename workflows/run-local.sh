@@ -3,6 +3,7 @@
 # stage after the stages it waits for), stopping at the first failure.
 # Usage: workflows/run-local.sh GRAPH CONFIG.ini
 set -euo pipefail
+export PRECIS_HOME=${PRECIS_HOME:-$(cd "$(dirname "$0")/.." && pwd)}
 graph=${1:?usage: $0 GRAPH CONFIG.ini}
 config=${2:?usage: $0 GRAPH CONFIG.ini}
 declare -A done_stages=()
@@ -16,7 +17,7 @@ while read -r stage script deps; do
   fi
   echo "== precis $stage"
   start=$(date +%s)
-  bash "$script" "$config"
+  bash "$PRECIS_HOME/$script" "$config"
   echo "== precis $stage done in $(( $(date +%s) - start ))s"
   done_stages[$stage]=1
 done <"$graph"

@@ -3,6 +3,7 @@
 # stages it waits for and --kill-on-invalid-dep=yes, so a failure cancels everything downstream.
 # Prints "stage job_id" lines. Usage: workflows/submit-slurm.sh GRAPH CONFIG.ini [extra sbatch options]
 set -euo pipefail
+export PRECIS_HOME=${PRECIS_HOME:-$(cd "$(dirname "$0")/.." && pwd)}
 graph=${1:?usage: $0 GRAPH CONFIG.ini}
 config=${2:?usage: $0 GRAPH CONFIG.ini}
 shift 2
@@ -19,7 +20,7 @@ while read -r stage script deps; do
     done
     dependency=(--dependency="afterok$ids" --kill-on-invalid-dep=yes)
   fi
-  id=$(sbatch --parsable "${dependency[@]}" "$@" "$script" "$config")
+  id=$(sbatch --parsable "${dependency[@]}" "$@" "$PRECIS_HOME/$script" "$config")
   job_ids[$stage]=${id%%;*}
   echo "$stage ${job_ids[$stage]}"
 done <"$graph"
