@@ -327,6 +327,7 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
     collectively(comm, [&] {
         count_windows(options.vcf, hts_threads, windows, count_bounds[comm.rank()], count_bounds[comm.rank() + 1], counts);
     });
+    log.debug("counting pass done at ", log.elapsed(), " s");
     counts.records = sum_vectors(counts.records, comm);
     counts.rows = sum_vectors(counts.rows, comm);
     std::vector<double> weights(counts.records.begin(), counts.records.end());
@@ -388,6 +389,7 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
             throw runtime_failure(options.vcf.string() + ": the file changed while converting (more rows than counted)");
     });
     bar.finish();
+    log.debug("genotypes written at ", log.elapsed(), " s");
 
     write_table(writer, options.phenotypes, "phenotypes", samples, comm, log);
     write_table(writer, options.covariates, "covariates", samples, comm, log);

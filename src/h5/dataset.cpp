@@ -136,6 +136,9 @@ void dataset::read_raw(hid_t mem_type, void* data, const std::vector<std::uint64
 }
 
 void fixed_strings::push_back(std::string_view s) {
+    if (s.size() > m_width)
+        throw runtime_failure("string of " + std::to_string(s.size()) + " bytes does not fit width " +
+                              std::to_string(m_width));
     m_data.resize(m_data.size() + m_width, '\0');
     set(size() - 1, s);
 }

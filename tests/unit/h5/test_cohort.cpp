@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "precis/core/error.hpp"
+#include "precis/h5/cohort.hpp"
+
+namespace fs = std::filesystem;
+using namespace precis::h5;
+
+// Writer -> reader with two row blocks, one crossing a tile boundary, and sample-range reads.
+TEST(Cohort, WriterReaderRoundTrip) {
+    fs::path dir = fs::temp_directory_path() / ("precis_test_cohort_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    fs::path path = dir / "c.h5";
+    cohort_layout layout;
+    const std::int64_t ns = 1100, nv = 1030;  // crosses one tile edge in both dimensions
+    for (std::int64_t s = 0; s < ns; ++s) layout.samples.push_back(std::string("S").append(std::to_string(s)));
+    layout.contigs = {{"chr1", 5000}, {"chrM", -1}};
+    layout.n_variants = nv;
+    layout.id_width = 5;
+    layout.ref_width = 3;
+    layout.alt_width = 1;
+    layout.command = "test";
+    layout.source = "memory";
+    auto dosage_of = [](std::int64_t v, std::int64_t s) { return static_cast<std::int8_t>((v * 7 + s) % 4 - 1); };
+    {
+        cohort_writer w(path, MPI_COMM_NULL, layout);
+        for (std::int64_t first : {std::int64_t{0}, std::int64_t{1024}}) {
+            std::int64_t n = first == 0 ? 1024 : nv - 1024;
+            variant_rows rows;
+            std::vector<std::int8_t> dosage(n * ns), flags(n * ns);
+            for (std::int64_t i = 0; i < n; ++i) {
+                std::int64_t v = first + i;
+                rows.push_back(v < 1000 ? "chr1" : "chrM", v % 2 ? std::string(".") : std::string("rs").append(std::to_string(v % 100)), "ACG",
+                               "T", v + 1);
+                for (std::int64_t s = 0; s < ns; ++s) {
+                    dosage[i * ns + s] = dosage_of(v, s);
+                    flags[i * ns + s] = static_cast<std::int8_t>(s % 8);
+                }
+            }
+            w.write_variants(first, rows);
+            w.write_genotypes(first, n, dosage.data(), flags.data());
+        }
+        std::vector<double> bmi(ns, 20.0);
+        bmi[3] = std::nan("");
+        w.write_sample_values("phenotypes", "bmi", bmi);
+        w.write_sample_values("covariates", "age", std::vector<double>(ns, 50.0));
+        EXPECT_THROW(w.write_sample_values("covariates", "short", {1.0}), precis::runtime_failure);
+        w.close();
+    }
+    cohort_reader r = cohort_reader::open(path);
+    EXPECT_EQ(r.attribute("format"), "precis-cohort");
+    EXPECT_EQ(r.attribute("format_version"), "1.0");
+    EXPECT_EQ(r.attribute("source"), "memory");
+    EXPECT_EQ(r.n_variants(), nv);
+    EXPECT_EQ(r.n_samples(), ns);
+    EXPECT_EQ(r.samples()[1099], "S1099");
+    ASSERT_EQ(r.contigs().size(), 2u);
+    EXPECT_EQ(r.contigs()[1].name, "chrM");
+    EXPECT_EQ(r.contigs()[1].length, -1);
+    auto v = r.read_variants({1020, 1030});
+    EXPECT_EQ(v.chrom[0], "chrM");
+    EXPECT_EQ(v.pos[0], 1021);
+    EXPECT_EQ(v.id[0], "rs20");
+    EXPECT_EQ(v.id[1], ".");
+    EXPECT_EQ(v.ref[9], "ACG");
+    std::vector<std::int8_t> block(10 * 200), flags(10 * 200);
+    r.read_dosage({1020, 1030}, {900, 1100}, block.data());
+    r.read_gt_flags({1020, 1030}, {900, 1100}, flags.data());
+    for (std::int64_t i = 0; i < 10; ++i)
+        for (std::int64_t s = 0; s < 200; ++s) {
+            ASSERT_EQ(block[i * 200 + s], dosage_of(1020 + i, 900 + s));
+            ASSERT_EQ(flags[i * 200 + s], (900 + s) % 8);
+        }
+    EXPECT_EQ(r.phenotype_names(), std::vector<std::string>{"bmi"});
+    EXPECT_EQ(r.covariate_names(), std::vector<std::string>{"age"});
+    auto bmi = r.phenotype("bmi");
+    EXPECT_TRUE(std::isnan(bmi[3]));
+    EXPECT_EQ(bmi[4], 20.0);
+    EXPECT_THROW(r.phenotype("height"), precis::input_error);
+    EXPECT_THROW(r.read_dosage({0, nv + 1}, {0, 1}, block.data()), precis::runtime_failure);
+}
