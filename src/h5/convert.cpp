@@ -339,8 +339,7 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
     for (auto r : counts.records) n_records += r;
     const std::int64_t row_begin = row_offset[bounds[comm.rank()]];
     const std::int64_t row_end = row_offset[bounds[comm.rank() + 1]];
-    log.info(options.vcf.string(), ": ", samples.size(), " samples, ", n_records, " records, ", n_rows,
-             " biallelic rows; ", comm.size(), " rank(s) over ", windows.size(), " window(s)");
+    log.debug(options.vcf.string(), ": ", comm.size(), " rank(s) over ", windows.size(), " window(s)");
 
     // Create the file under its temporary name (rank 0 owns the name and renames it when complete).
     std::optional<atomic_output> out;
@@ -405,6 +404,8 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
     summary.records = n_records;
     summary.rows = n_rows;
     summary.seconds = log.elapsed();
+    log.info(options.vcf.string(), ": ", summary.samples, " samples, ", n_records, " records, ", n_rows,
+             " biallelic rows");
     log.info("wrote ", options.out.string(), ": ", summary.file_bytes, " bytes, ",
              8.0 * static_cast<double>(summary.file_bytes) / static_cast<double>(n_rows * summary.samples),
              " bits per genotype, ", summary.seconds, " s");
