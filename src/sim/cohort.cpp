@@ -18,6 +18,7 @@ struct block_model {
     std::vector<double> weight;     // template weights
     std::vector<int> template_of;   // per haplotype
     std::vector<int> pop_of;        // per haplotype
+    std::vector<std::vector<std::size_t>> orders;  // template orders (local genealogies) shared by sites
     int cohort_haplotypes = 0;
     int populations = 1;
 };
@@ -37,9 +38,8 @@ void place_allele(rng& r, const block_model& m, std::uint8_t* row, std::uint8_t 
     std::vector<double> pk(P, p);
     if (P > 1)
         for (auto& q : pk) q = r.beta(p * (1 - fst) / fst, (1 - p) * (1 - fst) / fst);
-    std::vector<std::size_t> order(T);
-    for (std::size_t t = 0; t < T; ++t) order[t] = t;
-    for (std::size_t t = T; t > 1; --t) std::swap(order[t - 1], order[r.below(t)]);
+    double u = r.uniform();  // most sites of a block follow its main order: nested carrier sets, strong LD
+    const auto& order = m.orders[u < 0.6 ? 0 : u < 0.85 ? 1 : 2];
     // prob[k][t]: chance that a haplotype of population k copying template t carries the allele.
     std::vector<double> prob(P * T, 0.0);
     std::vector<bool> flip(P, false);
@@ -182,6 +182,11 @@ cohort simulate_cohort(std::vector<variant_site> sites, const cohort_options& op
             for (auto& w : m.weight) w /= sum;
             m.template_of.resize(H);
             m.pop_of.resize(H);
+            for (int k = 0; k < 3; ++k) {
+                auto& order = m.orders.emplace_back(m.weight.size());
+                for (std::size_t t = 0; t < order.size(); ++t) order[t] = t;
+                for (std::size_t t = order.size(); t > 1; --t) std::swap(order[t - 1], order[r.below(t)]);
+            }
             for (std::size_t h = 0; h < H; ++h) {
                 m.template_of[h] = static_cast<int>(categorical(r, m.weight));
                 m.pop_of[h] = c.ancestry[h / 2];

@@ -1,0 +1,3 @@
+precis_unit_test(test_sim
+  SOURCES unit/sim/test_random.cpp unit/sim/test_models.cpp unit/sim/test_simulate.cpp
+  LIBS precis::sim)
