@@ -52,7 +52,7 @@ int run_simulate(int argc, char** argv, MPI_Comm comm) {
         ("fragment-sd", po::value<double>()->default_value(defaults.reads.fragment_sd), "fragment length standard deviation");
     // clang-format on
     const std::string usage =
-        "Usage: precis simulate --out-dir DIR [options]\n\n"
+        "precis simulate --out-dir DIR [options]\n\n"
         "Simulates a reference genome with genes, a cohort VCF with ancestries and a binary disease, a\n"
         "ClinVar-like known-variant file, population frequencies, and patients with paired-end reads and\n"
         "truth VCFs (docs/simulate.md lists every output). Deterministic for a given seed at any --threads.\n"
