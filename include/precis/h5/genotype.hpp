@@ -8,10 +8,16 @@ namespace precis::h5 {
 inline constexpr std::int8_t dosage_missing = -1;
 /// gt_flags bit 0: the call is phased ('|').
 inline constexpr std::int8_t gt_phased = 1;
-/// gt_flags bit 1: a phased heterozygote written ALT first (1|0).
+/// gt_flags bit 1: a heterozygote written ALT first (1/0 or 1|0).
 inline constexpr std::int8_t gt_alt_first = 2;
 /// gt_flags bit 2: a haploid call (one allele; dosage 0 or 1).
 inline constexpr std::int8_t gt_haploid = 4;
+/// gt_flags bit 3: a diploid call with exactly one missing allele (dosage -1), e.g. ./1.
+inline constexpr std::int8_t gt_half_missing = 8;
+/// gt_flags bit 4: with gt_half_missing, the called allele is ALT.
+inline constexpr std::int8_t gt_called_alt = 16;
+/// gt_flags bit 5: with gt_half_missing, the missing allele is written second (1/.).
+inline constexpr std::int8_t gt_missing_second = 32;
 
 /// One sample's call in one biallelic row.
 struct encoded_genotype {
@@ -32,8 +38,8 @@ enum class genotype_fault { none, too_many_alleles, allele_out_of_range };
 genotype_fault encode_genotype(const std::int32_t* gt, int max_ploidy, int alt, int n_allele, encoded_genotype& out);
 
 /// Rebuilds HTSlib GT values for a biallelic record (allele 0 REF, 1 ALT): writes gt[0] and gt[1]
-/// (gt[1] = bcf_int32_vector_end for a haploid call). Unphased heterozygotes come back as 0/1; a call
-/// with any missing allele comes back fully missing (./. or .|.). Thread-safe.
+/// (gt[1] = bcf_int32_vector_end for a haploid call), exactly as encode_genotype saw them: allele order,
+/// phase and half-missing calls included. Thread-safe.
 void decode_genotype(encoded_genotype g, std::int32_t* gt);
 
 }  // namespace precis::h5
