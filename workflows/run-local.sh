@@ -17,7 +17,7 @@ while read -r stage script deps; do
   fi
   echo "== precis $stage"
   start=$(date +%s)
-  bash "$PRECIS_HOME/$script" "$config"
+  bash "$PRECIS_HOME/$script" "$config" </dev/null  # mpiexec would read the graph from stdin
   echo "== precis $stage done in $(( $(date +%s) - start ))s"
   done_stages[$stage]=1
 done <"$graph"
