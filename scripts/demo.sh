@@ -9,7 +9,7 @@ config=${1:-configs/demo.ini}
 
 bash scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)"
+cmake --build --preset release -j "$(nproc)" --target precis
 export PRECIS=$PWD/build/release/src/precis
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mkdir -p runs/demo
@@ -28,12 +28,19 @@ diff <(bcftools norm -m- "$world/cohort.vcf.gz" 2>/dev/null | bcftools query -f 
 cat <<EOT
 
 Demo finished. Outputs:
-  $world/reference.fa, genes.gff3          simulated genome and gene models
-  $world/cohort.vcf.gz, phenotypes.tsv     the cohort ($(bcftools query -l "$world/cohort.vcf.gz" | wc -l) samples), its disease and covariates
-  $world/clinvar.vcf.gz, frequencies.vcf.gz known variants and population frequencies
-  $world/patients/                         patient FASTQ pairs with their truth VCFs
-  $world/truth/                            causal variants, liabilities, parameters
-  runs/demo/cohort.h5                      cohort HDF5 (h5dump -H runs/demo/cohort.h5)
-  runs/demo/cohort.roundtrip.vcf.gz        cohort.h5 exported back to VCF
+  $world/reference.fa, genes.gff3
+      simulated genome and gene models
+  $world/cohort.vcf.gz, phenotypes.tsv, covariates.tsv
+      the cohort ($(bcftools query -l "$world/cohort.vcf.gz" | wc -l) samples), its disease and covariates
+  $world/clinvar.vcf.gz, frequencies.vcf.gz
+      known variants (ClinVar conventions) and population frequencies
+  $world/patients/
+      patient FASTQ pairs with their truth VCFs
+  $world/truth/
+      causal variants, liabilities, parameters
+  runs/demo/cohort.h5
+      the cohort as HDF5 (h5dump -H runs/demo/cohort.h5; format in docs/formats.md)
+  runs/demo/cohort.roundtrip.vcf.gz
+      cohort.h5 exported back to VCF
 Stages not in this version yet: index align call annotate qc pca gwas train score report workflow
 EOT

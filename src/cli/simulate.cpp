@@ -49,7 +49,9 @@ int run_simulate(int argc, char** argv, MPI_Comm comm) {
         ("read-length", po::value<int>()->default_value(defaults.reads.read_length), "read length of the paired-end reads")
         ("coverage", po::value<double>()->default_value(defaults.reads.coverage), "mean depth of each patient's reads")
         ("fragment-mean", po::value<double>()->default_value(defaults.reads.fragment_mean), "mean fragment length")
-        ("fragment-sd", po::value<double>()->default_value(defaults.reads.fragment_sd), "fragment length standard deviation");
+        ("fragment-sd", po::value<double>()->default_value(defaults.reads.fragment_sd), "fragment length standard deviation")
+        ("quality-profile", po::value<std::string>(), "FASTQ[,FASTQ2] of real reads: learn per-cycle base qualities "
+                                                      "for R1 (and R2) instead of the built-in Illumina curve");
     // clang-format on
     const std::string usage =
         "precis simulate --out-dir DIR [options]\n\n"
@@ -92,6 +94,12 @@ int run_simulate(int argc, char** argv, MPI_Comm comm) {
     o.reads.coverage = v["coverage"].as<double>();
     o.reads.fragment_mean = v["fragment-mean"].as<double>();
     o.reads.fragment_sd = v["fragment-sd"].as<double>();
+    if (v.count("quality-profile")) {
+        auto files = split_list(v["quality-profile"].as<std::string>());
+        if (files.empty() || files.size() > 2)
+            throw input_error("--quality-profile takes one FASTQ, or two (R1,R2) separated by a comma");
+        for (const auto& f : files) o.reads.profiles.push_back(sim::quality_profile::learn(f));
+    }
     sim::validate(o);
 
     if (ctx.comm.is_root()) {

@@ -11,9 +11,10 @@ namespace precis::sim {
 
 namespace {
 
-// One read of `length` bases from `source` (read orientation) with qualities and errors.
-void sequence_read(rng& r, const std::string& source, int length, double quality_offset, double indel_rate,
-                   std::string& seq, std::string& qual) {
+// One read of `length` bases from `source` (read orientation) with qualities and errors. Qualities come
+// from `profile` when given, else from a parametric curve lowered by `quality_offset`.
+void sequence_read(rng& r, const std::string& source, int length, const quality_profile* profile,
+                   double quality_offset, double indel_rate, std::string& seq, std::string& qual) {
     seq.clear();
     qual.clear();
     std::size_t at = 0;
@@ -28,10 +29,15 @@ void sequence_read(rng& r, const std::string& source, int length, double quality
         } else {
             ++at;
         }
-        double x = static_cast<double>(seq.size()) / length;
-        double q = 38.0 - quality_offset - 14.0 * x * x + r.normal(0, 1.5);
-        if (r.uniform() < 0.004) q = 2 + 8 * r.uniform();  // occasional low-quality dip
-        int qi = static_cast<int>(std::clamp(std::lround(q), 2L, 41L));
+        int qi = 0;
+        if (profile) {
+            qi = std::max(2, profile->draw(r, static_cast<int>(seq.size())));
+        } else {
+            double x = static_cast<double>(seq.size()) / length;
+            double q = 38.0 - quality_offset - 14.0 * x * x + r.normal(0, 1.5);
+            if (r.uniform() < 0.004) q = 2 + 8 * r.uniform();  // occasional low-quality dip
+            qi = static_cast<int>(std::clamp(std::lround(q), 2L, 41L));
+        }
         if (b == 'N') qi = 2;
         else if (r.uniform() < std::pow(10.0, -qi / 10.0)) {
             const char* others = b == 'A' ? "CGT" : b == 'C' ? "AGT" : b == 'G' ? "ACT" : "ACG";
@@ -49,6 +55,8 @@ std::int64_t simulate_reads(const genome& g, const patient& p, const read_option
     io::fastq_writer r1(dir / (p.id + "_R1.fq.gz"));
     io::fastq_writer r2(dir / (p.id + "_R2.fq.gz"));
     const int R = options.read_length;
+    const quality_profile* profile1 = options.profiles.empty() ? nullptr : &options.profiles.front();
+    const quality_profile* profile2 = options.profiles.empty() ? nullptr : &options.profiles.back();
     std::int64_t pairs = 0;
     io::fastq_record a, b;
     std::string fragment, reverse;
@@ -74,8 +82,10 @@ std::int64_t simulate_reads(const genome& g, const patient& p, const read_option
                 fragment.assign(h.sequence, static_cast<std::size_t>(start), static_cast<std::size_t>(length));
                 reverse = reverse_complement(fragment);
                 bool forward = r.bernoulli(0.5);
-                sequence_read(r, forward ? fragment : reverse, R, 0.0, options.indel_error_rate, a.sequence, a.quality);
-                sequence_read(r, forward ? reverse : fragment, R, 2.0, options.indel_error_rate, b.sequence, b.quality);
+                sequence_read(r, forward ? fragment : reverse, R, profile1, 0.0, options.indel_error_rate, a.sequence,
+                              a.quality);
+                sequence_read(r, forward ? reverse : fragment, R, profile2, 2.0, options.indel_error_rate, b.sequence,
+                              b.quality);
                 std::int64_t left = h.ref_pos[static_cast<std::size_t>(start)] + 1;
                 std::int64_t right = h.ref_pos[static_cast<std::size_t>(start + length - R)] + 1;
                 std::string name = p.id + ":" + g.names[ci] + ":" + std::to_string(forward ? left : right) + ":" +

@@ -66,8 +66,6 @@ simulate_summary run_simulation(const simulate_options& o, const logger& log) {
     validate(o);
     namespace fs = std::filesystem;
     std::error_code ec;
-    for (const auto& dir : {o.out_dir, o.out_dir / "patients", o.out_dir / "truth"})
-        if (fs::create_directories(dir, ec); ec) throw input_error(dir.string() + ": cannot create the directory (" + ec.message() + ")");
     simulate_summary sum;
     std::vector<std::pair<std::string, std::string>> params = {{"seed", std::to_string(o.seed)}};
 
@@ -99,13 +97,11 @@ simulate_summary run_simulation(const simulate_options& o, const logger& log) {
              " lncRNA after ", gs.attempts, " placement attempts (", gs.failed_attempts, " failed)");
     if (gs.protein_coding < o.genes.genes)
         log.warn("only ", gs.protein_coding, " of ", o.genes.genes, " protein-coding genes could be placed");
-    io::write_fasta(o.out_dir / "reference.fa", g.names, g.sequences);
-    write_gff3(o.out_dir / "genes.gff3", g, genes);
     params.insert(params.end(), {{"genes", std::to_string(o.genes.genes)}, {"genes_protein_coding", std::to_string(gs.protein_coding)},
                                  {"genes_lncrna", std::to_string(gs.lncrna)}, {"genes_two_isoforms", std::to_string(gs.two_isoforms)},
                                  {"gene_placement_attempts", std::to_string(gs.attempts)}});
 
-    // 2. Cohort.
+    // 2. Cohort (reads --haplotypes).
     cohort c = o.haplotypes.empty() ? simulate_cohort(simulate_sites(g, o.sites, o.seed), o.cohort, o.seed)
                                     : cohort_from_haplotypes(g, o.haplotypes, o.sites.variants, o.cohort, o.seed);
     std::int64_t snv = 0, indel = 0, multi = 0;
@@ -117,6 +113,11 @@ simulate_summary run_simulation(const simulate_options& o, const logger& log) {
     }
     log.info("cohort: ", c.samples, " samples x ", sum.cohort_sites, " sites (", snv, " SNV sites, ", indel, " indel sites, ",
              multi, " multi-allelic), founders ", o.haplotypes.empty() ? "generated" : "copied from " + o.haplotypes.string());
+    // Every input (--ref, --haplotypes) has been read: only now create the outputs, so bad input leaves none.
+    for (const auto& dir : {o.out_dir, o.out_dir / "patients", o.out_dir / "truth"})
+        if (fs::create_directories(dir, ec); ec) throw input_error(dir.string() + ": cannot create the directory (" + ec.message() + ")");
+    io::write_fasta(o.out_dir / "reference.fa", g.names, g.sequences);
+    write_gff3(o.out_dir / "genes.gff3", g, genes);
     write_cohort_vcf(o.out_dir / "cohort.vcf.gz", g, c, o.phased, o.threads);
     write_frequencies_vcf(o.out_dir / "frequencies.vcf.gz", g, c, o.threads);
     params.insert(params.end(), {{"samples", std::to_string(o.cohort.samples)}, {"variants", std::to_string(o.sites.variants)},

@@ -12,6 +12,7 @@ printf 'sample_id\tdisease\nA\t1\nB\tmaybe\n' >bad_value.tsv
 printf 'sample_id\tdisease\nA\t1\t7\n' >bad_columns.tsv
 printf 'sample_id\tdisease\nA\t1\nA\t0\n' >duplicate.tsv
 printf '>chr1\nACGT\nAC\nACGT\n' >bad.fa
+printf '@r1\nACGT\n+\nIIII\n@r2\nACGT\n+\nII\n' >truncated.fq
 
 expect_error 2 "missing.vcf: no such file" -- "$precis" convert --vcf missing.vcf --out o.h5
 expect_error 2 "garbage.vcf" -- "$precis" convert --vcf garbage.vcf --out o.h5
@@ -23,10 +24,13 @@ expect_error 2 "bad_columns.tsv: line 2" -- "$precis" convert --vcf good.vcf --p
 expect_error 2 "duplicate.tsv: line 3" -- "$precis" convert --vcf good.vcf --covariates duplicate.tsv --out o.h5
 expect_error 2 "no_dir" -- "$precis" convert --vcf good.vcf --out no_dir/o.h5
 expect_error 2 "bad.fa" -- "$precis" simulate --ref bad.fa --out-dir sim
+expect_error 2 "truncated.fq: record 2" -- "$precis" simulate --quality-profile truncated.fq --out-dir sim
+expect_error 2 "missing.fq: no such file" -- "$precis" simulate --quality-profile missing.fq --out-dir sim
+expect_error 2 "--heritability must be in [0, 1)" -- "$precis" simulate --heritability 1.5 --out-dir sim
 expect_error 2 "good.vcf" -- "$precis" export --cohort good.vcf --out o.vcf.gz
 printf 'plain text\n' >not.h5
 expect_error 2 "not.h5" -- "$precis" export --cohort not.h5 --out o.vcf.gz
 # Same errors under MPI: one rank's message, exit 2, nothing hangs.
 expect_mpi_error 2 "bad_contig.vcf" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf bad_contig.vcf --out o.h5
-if ls -A | grep -q -e '^o\.' -e '^\.precis-partial'; then fail "partial output left: $(ls -A)"; else pass "no output left behind"; fi
+if ls -A | grep -q -e '^o\.' -e '^sim$' -e '^\.precis-partial'; then fail "partial output left: $(ls -A)"; else pass "no output left behind"; fi
 finish

@@ -22,6 +22,16 @@ samtools faidx world/reference.fa chr1:1-10 >/dev/null && pass "samtools reads r
 cmp -s world/cohort.vcf.gz world2/cohort.vcf.gz && cmp -s world/reference.fa world2/reference.fa \
   && pass "same seed, same files (1 vs 2 threads)" || fail "simulate is not deterministic"
 
+# Base qualities learned from FASTQ (here the first patient's reads) carry over to new reads.
+"$precis" simulate --out-dir world3 --seed 8 --contigs 1 --contig-length 100000 --genes 2 --samples 20 \
+  --variants 200 --causal 5 --patients 1 --coverage 2 --quiet \
+  --quality-profile world/patients/P0001_R1.fq.gz,world/patients/P0001_R2.fq.gz
+meanq() { gzip -dc "$1" | awk 'NR % 4 == 0 {for (i = 1; i <= length($0); i++) {s += ord[substr($0, i, 1)]; n++}}
+  BEGIN {for (c = 33; c < 127; c++) ord[sprintf("%c", c)] = c - 33} END {printf "%.1f", s / n}'; }
+q_in=$(meanq world/patients/P0001_R2.fq.gz); q_out=$(meanq world3/patients/P0001_R2.fq.gz)
+awk -v a="$q_in" -v b="$q_out" 'BEGIN {exit !(a - b < 1 && b - a < 1)}' \
+  && pass "learned quality profile: mean Q $q_in in, $q_out out" || fail "quality profile: mean Q $q_in in, $q_out out"
+
 # convert at 1, 2 and 4 ranks: identical contents (root provenance attributes aside).
 for n in 1 2 4; do
   timeout 300 mpiexec -n $n "$precis" convert --vcf world/cohort.vcf.gz --phenotypes world/phenotypes.tsv \

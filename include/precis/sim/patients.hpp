@@ -9,6 +9,7 @@
 #include "precis/sim/clinvar.hpp"
 #include "precis/sim/cohort.hpp"
 #include "precis/sim/phenotype.hpp"
+#include "precis/sim/quality_profile.hpp"
 
 namespace precis::sim {
 
@@ -49,11 +50,14 @@ struct read_options {
     double fragment_mean = 350.0;
     double fragment_sd = 50.0;
     double indel_error_rate = 5e-5;  ///< per base, half insertions half deletions
+    /// Empirical qualities of R1 and R2 (learned from real FASTQ); empty: a parametric Illumina curve.
+    std::vector<quality_profile> profiles;
 };
 
 /// Writes DIR/<id>_R1.fq.gz and _R2.fq.gz: fragments ~ N(mean, sd) drawn uniformly from both
-/// haplotypes of the usable ranges (never across N), R1 forward or reverse at random, qualities
-/// declining along the read, substitutions drawn with probability 10^(-Q/10), rare indel errors.
+/// haplotypes of the usable ranges (never across N), R1 forward or reverse at random, qualities from
+/// the learned profiles (R2 uses the second one if given) or else declining along the read, substitutions
+/// drawn with probability 10^(-Q/10), rare indel errors.
 /// Read names are `<id>:<contig>:<pos1>:<pos2>:<hap><strand>:<n>`: 1-based reference positions of the
 /// leftmost base of R1 and R2, haplotype 1/2, '+' when R1 is on the forward strand. Returns read pairs.
 std::int64_t simulate_reads(const genome& g, const patient& p, const read_options& options,
