@@ -18,7 +18,7 @@ out=bench/results.md
   echo "# precis benchmarks"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB, $(uname -sr); run $(date -u +%Y-%m-%dT%H:%MZ)"
-  echo "precis $($PRECIS --version | head -1)"
+  echo "$($PRECIS --version | head -1)"
   echo
   for name in "${names[@]}"; do
     echo "== bench/$name.sh" >&2
