@@ -37,21 +37,13 @@ bool fastq_reader::next(fastq_record& rec) {
     return true;
 }
 
-fastq_writer::fastq_writer(const std::filesystem::path& path, int threads) : m_path(path) {
+fastq_writer::fastq_writer(const std::filesystem::path& path, int threads) : m_path(path), m_out(path) {
     require_output_dir(path, "output");
-    m_temp = path.parent_path() / (".precis-partial." + path.filename().string());
-    m_file.reset(hts_open(m_temp.c_str(), write_mode_for(path.string()).c_str()));
+    m_file.reset(hts_open(m_out.temp_path().c_str(), write_mode_for(path.string()).c_str()));
     if (!m_file) throw input_error(path.string() + ": cannot create");
     if (threads > 0) hts_set_threads(m_file.get(), threads);
     m_header.reset(sam_hdr_init());
     m_rec = make_bam_record();
-}
-
-fastq_writer::~fastq_writer() {
-    if (m_closed) return;
-    m_file.reset();
-    std::error_code ec;
-    std::filesystem::remove(m_temp, ec);
 }
 
 void fastq_writer::write(const fastq_record& rec) {
@@ -65,9 +57,7 @@ void fastq_writer::write(const fastq_record& rec) {
 
 void fastq_writer::close() {
     if (hts_close(m_file.release()) != 0) throw runtime_failure(m_path.string() + ": write failed on close");
-    atomic_output out(m_path);
-    out.commit();
-    m_closed = true;
+    m_out.commit();
 }
 
 }  // namespace precis::io

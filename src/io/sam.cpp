@@ -40,10 +40,9 @@ bool sam_reader::next(bam1_t* rec) {
 
 sam_writer::sam_writer(const std::filesystem::path& path, const sam_hdr_t* header,
                        const std::filesystem::path& reference, int threads)
-    : m_path(path) {
+    : m_path(path), m_out(path) {
     require_output_dir(path, "output");
-    m_temp = path.parent_path() / (".precis-partial." + path.filename().string());
-    m_file.reset(hts_open(m_temp.c_str(), write_mode_for(path.string()).c_str()));
+    m_file.reset(hts_open(m_out.temp_path().c_str(), write_mode_for(path.string()).c_str()));
     if (!m_file) throw input_error(path.string() + ": cannot create");
     if (!reference.empty() && hts_set_fai_filename(m_file.get(), reference.c_str()) != 0)
         throw input_error(reference.string() + ": cannot use as the CRAM reference");
@@ -51,13 +50,6 @@ sam_writer::sam_writer(const std::filesystem::path& path, const sam_hdr_t* heade
     m_header.reset(sam_hdr_dup(header));
     if (!m_header || sam_hdr_write(m_file.get(), m_header.get()) != 0)
         throw runtime_failure(path.string() + ": cannot write the header");
-}
-
-sam_writer::~sam_writer() {
-    if (m_closed) return;
-    m_file.reset();
-    std::error_code ec;
-    std::filesystem::remove(m_temp, ec);
 }
 
 void sam_writer::write(const bam1_t* rec) {
@@ -68,16 +60,14 @@ void sam_writer::close(bool index) {
     bool is_cram = hts_get_format(m_file.get())->format == htsExactFormat::cram;
     bool is_bam = hts_get_format(m_file.get())->format == htsExactFormat::bam;
     if (hts_close(m_file.release()) != 0) throw runtime_failure(m_path.string() + ": write failed on close");
-    atomic_output out(m_path);
     if (index && (is_bam || is_cram)) {
         std::string suffix = is_cram ? ".crai" : ".bai";
-        std::string fnidx = m_temp.string() + suffix;
-        if (sam_index_build3(m_temp.c_str(), fnidx.c_str(), 0, 0) != 0)
+        std::string fnidx = m_out.temp_path().string() + suffix;
+        m_out.add_companion(suffix);
+        if (sam_index_build3(m_out.temp_path().c_str(), fnidx.c_str(), 0, 0) != 0)
             throw runtime_failure(m_path.string() + ": cannot build the index (is it coordinate-sorted?)");
-        out.add_companion(suffix);
     }
-    out.commit();
-    m_closed = true;
+    m_out.commit();
 }
 
 }  // namespace precis::io

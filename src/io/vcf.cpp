@@ -142,22 +142,15 @@ std::string vcf_reader::where(const bcf1_t* rec) const {
            ":" + std::to_string(rec->pos + 1) + ")";
 }
 
-vcf_writer::vcf_writer(const std::filesystem::path& path, const bcf_hdr_t* header, int threads) : m_path(path) {
+vcf_writer::vcf_writer(const std::filesystem::path& path, const bcf_hdr_t* header, int threads)
+    : m_path(path), m_out(path) {
     require_output_dir(path, "output");
-    m_temp = path.parent_path() / (".precis-partial." + path.filename().string());
-    m_file.reset(hts_open(m_temp.c_str(), write_mode_for(path.string()).c_str()));
+    m_file.reset(hts_open(m_out.temp_path().c_str(), write_mode_for(path.string()).c_str()));
     if (!m_file) throw input_error(path.string() + ": cannot create");
     if (threads > 0) hts_set_threads(m_file.get(), threads);
     m_header.reset(bcf_hdr_dup(header));
     if (!m_header || bcf_hdr_write(m_file.get(), m_header.get()) != 0)
         throw runtime_failure(path.string() + ": cannot write the VCF header");
-}
-
-vcf_writer::~vcf_writer() {
-    if (m_closed) return;
-    m_file.reset();
-    std::error_code ec;
-    std::filesystem::remove(m_temp, ec);
 }
 
 void vcf_writer::write(bcf1_t* rec) {
@@ -170,17 +163,15 @@ void vcf_writer::close(bool index) {
     bool compressed = hts_get_format(m_file.get())->compression == bgzf ||
                       hts_get_format(m_file.get())->format == bcf;
     if (hts_close(m_file.release()) != 0) throw runtime_failure(m_path.string() + ": write failed on close");
-    atomic_output out(m_path);
     if (index && compressed) {
         bool is_bcf = m_path.extension() == ".bcf";
         std::string suffix = is_bcf ? ".csi" : ".tbi";
-        std::string fnidx = m_temp.string() + suffix;
-        if (bcf_index_build3(m_temp.c_str(), fnidx.c_str(), is_bcf ? 14 : 0, 0) != 0)
+        std::string fnidx = m_out.temp_path().string() + suffix;
+        m_out.add_companion(suffix);
+        if (bcf_index_build3(m_out.temp_path().c_str(), fnidx.c_str(), is_bcf ? 14 : 0, 0) != 0)
             throw runtime_failure(m_path.string() + ": cannot build the index");
-        out.add_companion(suffix);
     }
-    out.commit();
-    m_closed = true;
+    m_out.commit();
 }
 
 }  // namespace precis::io

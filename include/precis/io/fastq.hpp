@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "precis/core/atomic_output.hpp"
 #include "precis/io/hts_handles.hpp"
 
 namespace precis::io {
@@ -37,20 +38,16 @@ private:
 class fastq_writer {
 public:
     explicit fastq_writer(const std::filesystem::path& path, int threads = 0);
-    ~fastq_writer();
-    fastq_writer(const fastq_writer&) = delete;
-    fastq_writer& operator=(const fastq_writer&) = delete;
 
     void write(const fastq_record& rec);
     void close();
 
 private:
     std::filesystem::path m_path;
-    std::filesystem::path m_temp;
+    atomic_output m_out;  // declared before m_file: the file closes before an uncommitted temporary goes
     hts_file_ptr m_file;
     sam_hdr_ptr m_header;
     bam1_ptr m_rec;
-    bool m_closed = false;
 };
 
 }  // namespace precis::io

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "precis/core/atomic_output.hpp"
 #include "precis/io/hts_handles.hpp"
 
 namespace precis::io {
@@ -37,9 +38,6 @@ class sam_writer {
 public:
     sam_writer(const std::filesystem::path& path, const sam_hdr_t* header,
                const std::filesystem::path& reference = {}, int threads = 0);
-    ~sam_writer();
-    sam_writer(const sam_writer&) = delete;
-    sam_writer& operator=(const sam_writer&) = delete;
 
     void write(const bam1_t* rec);
     /// Closes, builds a .bai (BAM) or .crai (CRAM) index when `index` (the input must then be
@@ -48,10 +46,9 @@ public:
 
 private:
     std::filesystem::path m_path;
-    std::filesystem::path m_temp;
+    atomic_output m_out;  // declared before m_file: the file closes before an uncommitted temporary goes
     hts_file_ptr m_file;
     sam_hdr_ptr m_header;
-    bool m_closed = false;
 };
 
 }  // namespace precis::io

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "precis/core/atomic_output.hpp"
 #include "precis/io/hts_handles.hpp"
 
 namespace precis::io {
@@ -67,9 +68,6 @@ class vcf_writer {
 public:
     /// Takes a copy of `header` and writes it. `threads` > 0 adds BGZF compression threads.
     vcf_writer(const std::filesystem::path& path, const bcf_hdr_t* header, int threads = 0);
-    ~vcf_writer();
-    vcf_writer(const vcf_writer&) = delete;
-    vcf_writer& operator=(const vcf_writer&) = delete;
 
     bcf_hdr_t* header() { return m_header.get(); }
     void write(bcf1_t* rec);
@@ -78,10 +76,9 @@ public:
 
 private:
     std::filesystem::path m_path;
-    std::filesystem::path m_temp;
+    atomic_output m_out;  // declared before m_file: the file closes before an uncommitted temporary goes
     hts_file_ptr m_file;
     bcf_hdr_ptr m_header;
-    bool m_closed = false;
 };
 
 }  // namespace precis::io
