@@ -4,6 +4,7 @@
 
 #include "command.hpp"
 #include "commands.hpp"
+#include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
 #include "precis/h5/cohort.hpp"
 #include "precis/model/pca.hpp"
@@ -60,6 +61,7 @@ int run_pca(int argc, char** argv, MPI_Comm comm) {
     opts.seed = (*vm)["seed"].as<std::uint64_t>();
     opts.show_progress = ctx.show_progress && ctx.comm.is_root();
     model::validate(opts);
+    if (vm->count("tsv")) require_output_dir((*vm)["tsv"].as<std::string>() + ".eigenvec", "--tsv");
     std::optional<model::pca_model> m;
     {
         auto cohort = h5::cohort_reader::open(path, ctx.comm.size() > 1 ? ctx.comm.get() : MPI_COMM_NULL);

@@ -4,6 +4,7 @@
 
 #include "command.hpp"
 #include "commands.hpp"
+#include "precis/core/atomic_output.hpp"
 #include "precis/h5/cohort.hpp"
 #include "precis/model/qc.hpp"
 
@@ -36,6 +37,7 @@ int run_qc(int argc, char** argv, MPI_Comm comm) {
     opts.het_sd = (*vm)["het-sd"].as<double>();
     opts.show_progress = ctx.show_progress && ctx.comm.is_root();
     model::validate(opts);
+    if (vm->count("tsv")) require_output_dir((*vm)["tsv"].as<std::string>() + ".variants.tsv", "--tsv");
     const std::string path = (*vm)["cohort"].as<std::string>();
     std::optional<model::qc_result> result;
     {
