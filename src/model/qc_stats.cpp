@@ -89,12 +89,17 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
     const std::int64_t step = options.block_rows;
     std::vector<std::int8_t> block;
 
-    // Pass 1: per-sample missingness over every variant row and every sample.
+    // Pass 1: per-sample missingness over every variant row and every sample. Both passes use the same
+    // shards of all samples (pass 2 masks locally); pass 1 keeps the shard in memory when it fits the budget,
+    // so the matrix is decoded from the file once.
     cohort_masks all{std::vector<std::uint8_t>(static_cast<std::size_t>(nv), 1),
                      std::vector<std::uint8_t>(static_cast<std::size_t>(ns), 1)};
+    genotype_source source(cohort, all, comm);
+    const std::int64_t w = source.shard().size();
+    const bool cache = comm.max(nv * w) <= options.cache_bytes;  // the same choice on every rank
+    std::vector<std::int8_t> cached;
+    if (cache) cached.reserve(static_cast<std::size_t>(nv * w));
     {
-        genotype_source source(cohort, all, comm);
-        const std::int64_t w = source.shard().size();
         std::vector<std::int64_t> local(static_cast<std::size_t>(w), 0);
         progress bar("qc pass 1 (sample missingness)", static_cast<std::uint64_t>(nv), "variants", options.show_progress);
         for (std::int64_t first = 0; first < nv; first += step) {
@@ -105,6 +110,7 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
                     for (std::int64_t j = cols.begin(); j < cols.end(); ++j)
                         local[static_cast<std::size_t>(j)] += block[static_cast<std::size_t>(i * w + j)] < 0;
             });
+            if (cache) cached.insert(cached.end(), block.begin(), block.end());
             bar.add(static_cast<std::uint64_t>(n));
         }
         bar.finish();
@@ -138,21 +144,25 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
     std::vector<std::int64_t> called(static_cast<std::size_t>(ns), 0), hets(static_cast<std::size_t>(ns), 0);
     std::vector<double> expected_hom(static_cast<std::size_t>(ns), 0.0);
     {
-        genotype_source source(cohort, masks, comm);
-        const std::int64_t w = source.shard().size();
+        std::vector<std::uint8_t> keep(static_cast<std::size_t>(w));
+        for (std::int64_t j = 0; j < w; ++j)
+            keep[static_cast<std::size_t>(j)] = masks.samples[static_cast<std::size_t>(source.shard().begin + j)];
         std::vector<std::int64_t> l_called(static_cast<std::size_t>(w), 0), l_hets(static_cast<std::size_t>(w), 0);
         std::vector<double> l_ehom(static_cast<std::size_t>(w), 0.0);
         progress bar("qc pass 2 (variant statistics)", static_cast<std::uint64_t>(nv), "variants", options.show_progress);
         for (std::int64_t first = 0; first < nv; first += step) {
             const std::int64_t n = std::min(step, nv - first);
-            source.read(first, n, block);
+            if (cache)
+                block.assign(cached.begin() + first * w, cached.begin() + (first + n) * w);
+            else
+                source.read(first, n, block);
             std::vector<std::int64_t> counts(static_cast<std::size_t>(n * 4), 0);
             tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, 16), [&](const auto& rows) {
                 for (std::int64_t i = rows.begin(); i < rows.end(); ++i) {
                     std::int64_t c[4] = {0, 0, 0, 0};
                     for (std::int64_t j = 0; j < w; ++j) {
                         std::int8_t d = block[static_cast<std::size_t>(i * w + j)];
-                        ++c[d >= 0 && d <= 2 ? d : 3];
+                        c[d >= 0 && d <= 2 ? d : 3] += keep[static_cast<std::size_t>(j)];
                     }
                     std::copy(c, c + 4, counts.begin() + i * 4);
                 }
@@ -185,7 +195,7 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
                     if (h < 0) continue;
                     for (std::int64_t j = cols.begin(); j < cols.end(); ++j) {
                         std::int8_t d = block[static_cast<std::size_t>(i * w + j)];
-                        if (d < 0) continue;
+                        if (d < 0 || !keep[static_cast<std::size_t>(j)]) continue;
                         ++l_called[static_cast<std::size_t>(j)];
                         l_hets[static_cast<std::size_t>(j)] += d == 1;
                         l_ehom[static_cast<std::size_t>(j)] += 1 - h;
@@ -196,7 +206,7 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
         }
         bar.finish();
         for (std::int64_t j = 0; j < w; ++j) {
-            auto s = static_cast<std::size_t>(source.kept_samples()[static_cast<std::size_t>(source.shard().begin + j)]);
+            auto s = static_cast<std::size_t>(source.shard().begin + j);
             called[s] = l_called[static_cast<std::size_t>(j)];
             hets[s] = l_hets[static_cast<std::size_t>(j)];
             expected_hom[s] = l_ehom[static_cast<std::size_t>(j)];
