@@ -15,11 +15,11 @@ int run_qc(int argc, char** argv, MPI_Comm comm) {
     model::qc_options d;
     options.add_options()
         ("cohort", po::value<std::string>(), "cohort HDF5 file (precis convert); /qc is replaced in place")
-        ("min-call-rate", po::value<double>()->default_value(d.min_call_rate), "drop variants called in fewer of the kept samples")
-        ("min-maf", po::value<double>()->default_value(d.min_maf), "drop variants with a lower minor allele frequency")
-        ("min-hwe-p", po::value<double>()->default_value(d.min_hwe_p), "drop variants with a lower HWE exact p (0: off)")
-        ("max-sample-missing", po::value<double>()->default_value(d.max_sample_missing), "drop samples missing more calls")
-        ("het-sd", po::value<double>()->default_value(d.het_sd), "drop samples whose het rate is further from the mean, in SDs (0: off)")
+        ("min-call-rate", po::value<double>()->default_value(d.min_call_rate, "0.95"), "drop variants called in fewer of the kept samples")
+        ("min-maf", po::value<double>()->default_value(d.min_maf, "0.01"), "drop variants with a lower minor allele frequency")
+        ("min-hwe-p", po::value<double>()->default_value(d.min_hwe_p, "1e-6"), "drop variants with a lower HWE exact p (0: off)")
+        ("max-sample-missing", po::value<double>()->default_value(d.max_sample_missing, "0.05"), "drop samples missing more calls")
+        ("het-sd", po::value<double>()->default_value(d.het_sd, "3"), "drop samples whose het rate is further from the mean, in SDs (0: off)")
         ("tsv", po::value<std::string>(), "also write PREFIX.variants.tsv and PREFIX.samples.tsv");
     po::positional_options_description positional;
     auto vm = parse("qc", "precis qc --cohort cohort.h5 [--min-call-rate 0.95] [--min-maf 0.01] [--min-hwe-p 1e-6] "

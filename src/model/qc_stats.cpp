@@ -51,7 +51,7 @@ double hwe_exact_p(std::int64_t het, std::int64_t hom_ref, std::int64_t hom_alt)
     if (het < 0 || hom_ref < 0 || hom_alt < 0) throw runtime_failure("hwe_exact_p: negative genotype count");
     const std::int64_t n = het + hom_ref + hom_alt;
     if (n == 0) return 1.0;
-    const std::int64_t hom_rare = std::min(hom_ref, hom_alt), hom_common = std::max(hom_ref, hom_alt);
+    const std::int64_t hom_rare = std::min(hom_ref, hom_alt);
     const std::int64_t rare = 2 * hom_rare + het;  // copies of the rarer allele
     std::vector<double> prob(static_cast<std::size_t>(rare + 1), 0.0);
     // Start at the most likely het count (same parity as `rare`) and recurse both ways.
@@ -73,7 +73,6 @@ double hwe_exact_p(std::int64_t het, std::int64_t hom_ref, std::int64_t hom_alt)
         prob[static_cast<std::size_t>(h + 2)] = p;
         total += p;
     }
-    (void)hom_common;
     const double observed = prob[static_cast<std::size_t>(het)] * (1 + 1e-8);  // ties count as "as likely"
     double tail = 0;
     for (double p : prob)
