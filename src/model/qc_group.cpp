@@ -1,0 +1,66 @@
+#include "precis/model/qc_group.hpp"
+
+#include <hdf5.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "precis/core/error.hpp"
+
+namespace precis::model {
+
+namespace {
+
+std::string utc_now() {
+    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char buf[32];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+void write_on_root(const std::filesystem::path& path, const std::string& name, const std::string& command,
+                   const std::function<void(const h5::group&)>& fill) {
+    auto file = h5::file::open(path, MPI_COMM_NULL, true);
+    const std::string temp = "." + name + ".partial";
+    if (file.exists(temp) && H5Ldelete(file.id(), temp.c_str(), H5P_DEFAULT) < 0)
+        throw runtime_failure(path.string() + ": cannot delete the stale group /" + temp);
+    {
+        auto g = h5::group::create(file, temp);
+        fill(g);
+        g.set_attribute("command", command);
+        g.set_attribute("created", utc_now());
+    }
+    if (file.exists(name) && H5Ldelete(file.id(), name.c_str(), H5P_DEFAULT) < 0)
+        throw runtime_failure(path.string() + ": cannot delete the old group /" + name);
+    if (H5Lmove(file.id(), temp.c_str(), file.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0)
+        throw runtime_failure(path.string() + ": cannot move /" + temp + " to /" + name);
+    file.close();
+}
+
+}  // namespace
+
+void replace_group(const std::filesystem::path& path, const std::string& name, const std::string& command,
+                   const std::function<void(const h5::group&)>& fill, const mpi::communicator& comm) {
+    comm.barrier();  // every rank has closed its handles
+    std::string failure;
+    bool input = false;
+    if (comm.is_root()) {
+        try {
+            write_on_root(path, name, command, fill);
+        } catch (const input_error& e) {
+            failure = e.what();
+            input = true;
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+    }
+    failure = comm.broadcast(failure);
+    input = comm.any(input);
+    if (failure.empty()) return;
+    if (input) throw input_error(failure);
+    throw runtime_failure(failure);
+}
+
+}  // namespace precis::model

@@ -1,0 +1,258 @@
+// precis qc: the statistics and the filters (two passes over the genotype matrix, samples sharded).
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "precis/core/error.hpp"
+#include "precis/core/progress.hpp"
+#include "precis/model/genotype_source.hpp"
+#include "precis/model/qc.hpp"
+
+namespace precis::model {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+template <class T> void allreduce_sum(std::vector<T>& v, const mpi::communicator& comm) {
+    if (comm.size() == 1 || v.empty()) return;
+    MPI_Datatype type = std::is_same_v<T, double> ? MPI_DOUBLE : MPI_INT64_T;
+    mpi::check(MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), type, MPI_SUM, comm.get()),
+               "MPI_Allreduce (qc counts)");
+}
+
+void check_fraction(double value, const char* option) {
+    if (!(value >= 0 && value <= 1))
+        throw input_error(std::string(option) + " must be a fraction in [0, 1], got " + std::to_string(value));
+}
+
+}  // namespace
+
+void validate(const qc_options& o) {
+    check_fraction(o.min_call_rate, "--min-call-rate");
+    check_fraction(o.max_sample_missing, "--max-sample-missing");
+    check_fraction(o.min_hwe_p, "--min-hwe-p");
+    if (!(o.min_maf >= 0 && o.min_maf <= 0.5))
+        throw input_error("--min-maf must be in [0, 0.5], got " + std::to_string(o.min_maf));
+    if (!(o.het_sd >= 0) || !std::isfinite(o.het_sd))
+        throw input_error("--het-sd must be a finite number >= 0 (0 disables), got " + std::to_string(o.het_sd));
+    if (o.block_rows < 1) throw input_error("qc block rows must be positive");
+}
+
+std::int64_t qc_result::removed(qc_filter f, bool samples) const {
+    const auto& v = samples ? sample_filter : variant_filter;
+    return std::count(v.begin(), v.end(), static_cast<std::uint8_t>(f));
+}
+
+double hwe_exact_p(std::int64_t het, std::int64_t hom_ref, std::int64_t hom_alt) {
+    if (het < 0 || hom_ref < 0 || hom_alt < 0) throw runtime_failure("hwe_exact_p: negative genotype count");
+    const std::int64_t n = het + hom_ref + hom_alt;
+    if (n == 0) return 1.0;
+    const std::int64_t hom_rare = std::min(hom_ref, hom_alt);
+    const std::int64_t rare = 2 * hom_rare + het;  // copies of the rarer allele
+    std::vector<double> prob(static_cast<std::size_t>(rare + 1), 0.0);
+    // Start at the most likely het count (same parity as `rare`) and recurse both ways.
+    std::int64_t mid = rare * (2 * n - rare) / (2 * n);
+    if ((mid & 1) != (rare & 1)) ++mid;
+    prob[static_cast<std::size_t>(mid)] = 1.0;
+    double total = 1.0;
+    std::int64_t h = mid, r = (rare - mid) / 2, c = n - mid - r;
+    for (; h > 1; h -= 2, ++r, ++c) {
+        double p = prob[static_cast<std::size_t>(h)] * static_cast<double>(h) * static_cast<double>(h - 1) /
+                   (4.0 * static_cast<double>(r + 1) * static_cast<double>(c + 1));
+        prob[static_cast<std::size_t>(h - 2)] = p;
+        total += p;
+    }
+    h = mid, r = (rare - mid) / 2, c = n - mid - r;
+    for (; h <= rare - 2; h += 2, --r, --c) {
+        double p = prob[static_cast<std::size_t>(h)] * 4.0 * static_cast<double>(r) * static_cast<double>(c) /
+                   (static_cast<double>(h + 2) * static_cast<double>(h + 1));
+        prob[static_cast<std::size_t>(h + 2)] = p;
+        total += p;
+    }
+    const double observed = prob[static_cast<std::size_t>(het)] * (1 + 1e-8);  // ties count as "as likely"
+    double tail = 0;
+    for (double p : prob)
+        if (p <= observed) tail += p;
+    return std::min(1.0, tail / total);
+}
+
+qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, const mpi::communicator& comm,
+                 const logger& log) {
+    validate(options);
+    const std::int64_t nv = cohort.n_variants(), ns = cohort.n_samples();
+    qc_result res;
+    const std::int64_t step = options.block_rows;
+    std::vector<std::int8_t> block;
+
+    // Pass 1: per-sample missingness over every variant row and every sample. Both passes use the same
+    // shards of all samples (pass 2 masks locally); pass 1 keeps the shard in memory when it fits the budget,
+    // so the matrix is decoded from the file once.
+    cohort_masks all{std::vector<std::uint8_t>(static_cast<std::size_t>(nv), 1),
+                     std::vector<std::uint8_t>(static_cast<std::size_t>(ns), 1)};
+    genotype_source source(cohort, all, comm);
+    const std::int64_t w = source.shard().size();
+    const bool cache = comm.max(nv * w) <= options.cache_bytes;  // the same choice on every rank
+    std::vector<std::int8_t> cached;
+    if (cache) cached.reserve(static_cast<std::size_t>(nv * w));
+    {
+        std::vector<std::int64_t> local(static_cast<std::size_t>(w), 0);
+        progress bar("qc pass 1 (sample missingness)", static_cast<std::uint64_t>(nv), "variants", options.show_progress);
+        for (std::int64_t first = 0; first < nv; first += step) {
+            const std::int64_t n = std::min(step, nv - first);
+            source.read(first, n, block);
+            tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, w, 256), [&](const auto& cols) {
+                for (std::int64_t i = 0; i < n; ++i)
+                    for (std::int64_t j = cols.begin(); j < cols.end(); ++j)
+                        local[static_cast<std::size_t>(j)] += block[static_cast<std::size_t>(i * w + j)] < 0;
+            });
+            if (cache) cached.insert(cached.end(), block.begin(), block.end());
+            bar.add(static_cast<std::uint64_t>(n));
+        }
+        bar.finish();
+        res.sample_missing.assign(static_cast<std::size_t>(ns), 0);
+        std::copy(local.begin(), local.end(), res.sample_missing.begin() + source.shard().begin);
+        allreduce_sum(res.sample_missing, comm);
+    }
+    res.missing_rate.resize(static_cast<std::size_t>(ns));
+    res.sample_filter.assign(static_cast<std::size_t>(ns), static_cast<std::uint8_t>(qc_filter::kept));
+    cohort_masks masks = all;
+    for (std::int64_t s = 0; s < ns; ++s) {
+        auto i = static_cast<std::size_t>(s);
+        res.missing_rate[i] = static_cast<double>(res.sample_missing[i]) / static_cast<double>(nv);
+        if (res.missing_rate[i] > options.max_sample_missing) {
+            res.sample_filter[i] = static_cast<std::uint8_t>(qc_filter::missingness);
+            masks.samples[i] = 0;
+        }
+    }
+    const std::int64_t after_missing = std::count(masks.samples.begin(), masks.samples.end(), 1);
+    if (after_missing == 0)
+        throw input_error("--max-sample-missing " + std::to_string(options.max_sample_missing) + " removes every sample of " +
+                          cohort.h5().file_name());
+
+    // Pass 2: variant counts on the kept samples (allreduced per block), variant filters, then per-sample
+    // heterozygosity over the variants that pass.
+    res.variant_counts.assign(static_cast<std::size_t>(nv * 4), 0);
+    res.call_rate.assign(static_cast<std::size_t>(nv), nan);
+    res.alt_freq.assign(static_cast<std::size_t>(nv), nan);
+    res.hwe_p.assign(static_cast<std::size_t>(nv), nan);
+    res.variant_filter.assign(static_cast<std::size_t>(nv), static_cast<std::uint8_t>(qc_filter::kept));
+    std::vector<std::int64_t> called(static_cast<std::size_t>(ns), 0), hets(static_cast<std::size_t>(ns), 0);
+    std::vector<double> expected_hom(static_cast<std::size_t>(ns), 0.0);
+    {
+        std::vector<std::uint8_t> keep(static_cast<std::size_t>(w));
+        for (std::int64_t j = 0; j < w; ++j)
+            keep[static_cast<std::size_t>(j)] = masks.samples[static_cast<std::size_t>(source.shard().begin + j)];
+        std::vector<std::int64_t> l_called(static_cast<std::size_t>(w), 0), l_hets(static_cast<std::size_t>(w), 0);
+        std::vector<double> l_ehom(static_cast<std::size_t>(w), 0.0);
+        progress bar("qc pass 2 (variant statistics)", static_cast<std::uint64_t>(nv), "variants", options.show_progress);
+        for (std::int64_t first = 0; first < nv; first += step) {
+            const std::int64_t n = std::min(step, nv - first);
+            if (cache)
+                block.assign(cached.begin() + first * w, cached.begin() + (first + n) * w);
+            else
+                source.read(first, n, block);
+            std::vector<std::int64_t> counts(static_cast<std::size_t>(n * 4), 0);
+            tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, 16), [&](const auto& rows) {
+                for (std::int64_t i = rows.begin(); i < rows.end(); ++i) {
+                    std::int64_t c[4] = {0, 0, 0, 0};
+                    for (std::int64_t j = 0; j < w; ++j) {
+                        std::int8_t d = block[static_cast<std::size_t>(i * w + j)];
+                        c[d >= 0 && d <= 2 ? d : 3] += keep[static_cast<std::size_t>(j)];
+                    }
+                    std::copy(c, c + 4, counts.begin() + i * 4);
+                }
+            });
+            allreduce_sum(counts, comm);
+            std::vector<double> pq2(static_cast<std::size_t>(n), -1.0);  // 2p(1-p) of kept variants, -1 otherwise
+            tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, 16), [&](const auto& rows) {
+                for (std::int64_t i = rows.begin(); i < rows.end(); ++i) {
+                    const auto v = static_cast<std::size_t>(first + i);
+                    const std::int64_t* c = counts.data() + i * 4;
+                    std::copy(c, c + 4, res.variant_counts.begin() + static_cast<std::ptrdiff_t>(v * 4));
+                    const std::int64_t n_called = c[0] + c[1] + c[2];
+                    res.call_rate[v] = static_cast<double>(n_called) / static_cast<double>(after_missing);
+                    if (n_called > 0) {
+                        res.alt_freq[v] = static_cast<double>(c[1] + 2 * c[2]) / static_cast<double>(2 * n_called);
+                        res.hwe_p[v] = hwe_exact_p(c[1], c[0], c[2]);
+                    }
+                    qc_filter f = qc_filter::kept;
+                    const double p = res.alt_freq[v];
+                    if (!(res.call_rate[v] >= options.min_call_rate)) f = qc_filter::call_rate;
+                    else if (!(std::min(p, 1 - p) >= options.min_maf)) f = qc_filter::maf;
+                    else if (!(res.hwe_p[v] >= options.min_hwe_p)) f = qc_filter::hwe;
+                    res.variant_filter[v] = static_cast<std::uint8_t>(f);
+                    if (f == qc_filter::kept) pq2[static_cast<std::size_t>(i)] = 2 * p * (1 - p);
+                }
+            });
+            tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, w, 256), [&](const auto& cols) {
+                for (std::int64_t i = 0; i < n; ++i) {
+                    const double h = pq2[static_cast<std::size_t>(i)];
+                    if (h < 0) continue;
+                    for (std::int64_t j = cols.begin(); j < cols.end(); ++j) {
+                        std::int8_t d = block[static_cast<std::size_t>(i * w + j)];
+                        if (d < 0 || !keep[static_cast<std::size_t>(j)]) continue;
+                        ++l_called[static_cast<std::size_t>(j)];
+                        l_hets[static_cast<std::size_t>(j)] += d == 1;
+                        l_ehom[static_cast<std::size_t>(j)] += 1 - h;
+                    }
+                }
+            });
+            bar.add(static_cast<std::uint64_t>(n));
+        }
+        bar.finish();
+        for (std::int64_t j = 0; j < w; ++j) {
+            auto s = static_cast<std::size_t>(source.shard().begin + j);
+            called[s] = l_called[static_cast<std::size_t>(j)];
+            hets[s] = l_hets[static_cast<std::size_t>(j)];
+            expected_hom[s] = l_ehom[static_cast<std::size_t>(j)];
+        }
+    }
+    allreduce_sum(called, comm);
+    allreduce_sum(hets, comm);
+    allreduce_sum(expected_hom, comm);
+    const std::int64_t kept_variants = res.removed(qc_filter::kept, false);
+    if (kept_variants == 0)
+        throw input_error("the variant thresholds (--min-call-rate, --min-maf, --min-hwe-p) remove every variant of " +
+                          cohort.h5().file_name());
+
+    // Heterozygosity: rate and inbreeding F on the kept variants; outliers among the kept samples.
+    res.het_rate.assign(static_cast<std::size_t>(ns), nan);
+    res.inbreeding_f.assign(static_cast<std::size_t>(ns), nan);
+    double sum = 0, sum2 = 0;
+    std::int64_t m = 0;
+    for (std::int64_t s = 0; s < ns; ++s) {
+        auto i = static_cast<std::size_t>(s);
+        if (!masks.samples[i] || called[i] == 0) continue;
+        const double rate = static_cast<double>(hets[i]) / static_cast<double>(called[i]);
+        const double observed_hom = static_cast<double>(called[i] - hets[i]);
+        res.het_rate[i] = rate;
+        res.inbreeding_f[i] = (observed_hom - expected_hom[i]) / (static_cast<double>(called[i]) - expected_hom[i]);
+        sum += rate;
+        sum2 += rate * rate;
+        ++m;
+    }
+    if (options.het_sd > 0 && m > 1) {
+        const double mean = sum / static_cast<double>(m);
+        const double sd = std::sqrt(std::max(0.0, (sum2 - static_cast<double>(m) * mean * mean) / static_cast<double>(m - 1)));
+        for (std::int64_t s = 0; s < ns; ++s) {
+            auto i = static_cast<std::size_t>(s);
+            if (masks.samples[i] && std::isfinite(res.het_rate[i]) && std::abs(res.het_rate[i] - mean) > options.het_sd * sd)
+                res.sample_filter[i] = static_cast<std::uint8_t>(qc_filter::heterozygosity);
+        }
+    }
+    if (res.removed(qc_filter::kept, true) == 0)
+        throw input_error("--het-sd " + std::to_string(options.het_sd) + " removes every sample of " + cohort.h5().file_name());
+    log.info("samples: ", ns, " in, ", res.removed(qc_filter::missingness, true), " removed by --max-sample-missing ",
+             options.max_sample_missing, ", ", res.removed(qc_filter::heterozygosity, true), " by --het-sd ", options.het_sd,
+             ", ", res.removed(qc_filter::kept, true), " kept");
+    log.info("variants: ", nv, " in, ", res.removed(qc_filter::call_rate, false), " removed by --min-call-rate ",
+             options.min_call_rate, ", ", res.removed(qc_filter::maf, false), " by --min-maf ", options.min_maf, ", ",
+             res.removed(qc_filter::hwe, false), " by --min-hwe-p ", options.min_hwe_p, ", ", kept_variants, " kept");
+    return res;
+}
+
+}  // namespace precis::model
