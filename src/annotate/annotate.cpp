@@ -59,7 +59,7 @@ void append_bgzf_part(std::ofstream& out, const std::filesystem::path& part) {
 
 void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
     std::ifstream in(part, std::ios::binary);
-    out << in.rdbuf();
+    std::copy(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), std::ostreambuf_iterator<char>(out));
 }
 
 genome_map load_genome(const std::filesystem::path& path, std::vector<std::string>& names) {
