@@ -206,11 +206,9 @@ gene_model read_gene_model(const std::filesystem::path& path, const std::vector<
                 tx_order.push_back(tid);
                 t.line = number;
             }
-            if (f.type == "transcript" || !t.has_self) {
-                bool was = t.has_self;
-                t.self = f;
-                t.has_self = f.type == "transcript" || was;
-            }
+            // GTF has no parent links: a transcript line is optional and its exons carry its attributes.
+            if (f.type == "transcript" || !t.has_self) t.self = f;
+            t.has_self = true;
             if (f.type == "exon") t.exons.push_back({f.begin, f.end});
             if (f.type == "CDS" || f.type == "stop_codon") {
                 if (t.protein_id.empty()) t.protein_id = get(f.attrs, {"protein_id"});
@@ -246,6 +244,7 @@ gene_model read_gene_model(const std::filesystem::path& path, const std::vector<
             std::size_t comma = parent.find(',', q);
             std::string par = parent.substr(q, comma == std::string::npos ? std::string::npos : comma - q);
             q = comma == std::string::npos ? parent.size() + 1 : comma + 1;
+            if (par.empty()) continue;  // "Parent=A," (seen in real RefSeq-derived files)
             auto& t = txs[par];
             if (t.line == 0) {
                 tx_order.push_back(par);

@@ -1,6 +1,7 @@
 // Gene model reading (GFF3 flavours, GTF), skip reasons, overlap queries.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -117,6 +118,40 @@ TEST(gene_model, gtf_and_gencode_gff3) {
     EXPECT_EQ(m.transcripts()[0].protein_id, "NP_1.1");
     EXPECT_TRUE(m.transcripts()[0].mane);
     EXPECT_EQ(m.transcripts()[0].biotype, "protein_coding");
+}
+
+// Real-world flavours shipped with python3-gffutils (Debian), when installed.
+TEST(gene_model, gffutils_test_files) {
+    const std::filesystem::path dir = "/usr/lib/python3/dist-packages/gffutils/test/data";
+    if (!std::filesystem::exists(dir / "gencode-v19.gtf")) GTEST_SKIP() << "python3-gffutils not installed";
+    struct expectation {
+        const char* file;
+        const char* contig;
+        std::size_t transcripts;
+        bool clean;  // FBgn0031208.* are deliberately messy: a 1001-base fake CDS, FASTA without ##FASTA
+    };
+    gene_model fly = read_gene_model(dir / "FBgn0031208.gff", {"chr2L"}, false);
+    ASSERT_GE(fly.transcripts().size(), 2u);
+    EXPECT_EQ(fly.transcripts()[0].id, "FBtr0300689");
+    EXPECT_EQ(fly.transcripts()[0].cds_begin, 7679);
+    EXPECT_EQ(fly.transcripts()[0].cds_end, 8610);
+    EXPECT_EQ(fly.transcripts()[1].cds_end, 9276);
+    for (const auto& e : {expectation{"ensembl_gtf.txt", "I", 2, true}, expectation{"gencode-v19.gtf", "chr1", 4, true},
+                          expectation{"FBgn0031208.gtf", "chr2L", 3, false}, expectation{"FBgn0031208.gff", "chr2L", 3, false},
+                          expectation{"gff_example1.gff3", "chr1", 1, true}, expectation{"mouse_extra_comma.gff3", "chr17", 1, true}}) {
+        gene_model m = read_gene_model(dir / e.file, {e.contig}, false);
+        EXPECT_EQ(m.transcripts().size(), e.transcripts) << e.file;
+        if (!e.clean) {
+            EXPECT_EQ(m.summary().skipped.at("CDS length not a multiple of 3"), 1) << e.file;
+            continue;
+        }
+        for (const auto& [reason, n] : m.summary().skipped) ADD_FAILURE() << e.file << ": skipped " << n << " (" << reason << ")";
+        for (const auto& t : m.transcripts()) {
+            EXPECT_FALSE(t.id.empty()) << e.file;
+            EXPECT_FALSE(t.gene_id.empty()) << e.file;
+            EXPECT_TRUE(std::is_sorted(t.exons.begin(), t.exons.end(), [](const span& a, const span& b) { return a.begin < b.begin; }));
+        }
+    }
 }
 
 TEST(known_variants, review_stars_and_pathogenicity) {
