@@ -68,7 +68,8 @@ genome_map load_genome(const std::filesystem::path& path, std::vector<std::strin
     for (int c = 0; c < fasta.contig_count(); ++c) {
         std::string name = fasta.contig_name(c);
         std::string seq = fasta.fetch(name, 0, fasta.contig_length(name));
-        for (char& b : seq) b = static_cast<char>(std::toupper(static_cast<unsigned char>(b)));
+        for (char& b : seq)
+            if (b >= 'a' && b <= 'z') b = static_cast<char>(b - 'a' + 'A');
         names.push_back(name);
         genome.emplace(name, std::move(seq));
     }
@@ -136,6 +137,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     ctx.known = &known;
     ctx.panel = &panel;
     ctx.in_header = reader.header();
+    ctx.file = o.vcf.string();
     ctx.out_header = out_header.get();
     ctx.samples = reader.samples();
     ctx.want_tsv = !o.tsv.empty();
@@ -154,7 +156,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         if (ctx.want_tsv) tsv.open(tsv_part, std::ios::binary);
         if (ctx.want_findings) findings.open(findings_part, std::ios::binary);
         std::vector<io::bcf1_ptr> recs;
-        std::vector<std::string> where;
+        std::vector<std::int64_t> number(batch_size);
         for (std::size_t i = 0; i < batch_size; ++i) recs.push_back(io::make_bcf_record());
         std::vector<detail::record_output> outs(batch_size);
         for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
@@ -163,14 +165,10 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             bool more = true;
             while (more) {
                 std::size_t n = 0;
-                where.clear();
-                while (n < batch_size && (more = reader.next(recs[n].get(), BCF_UN_ALL))) {
-                    where.push_back(reader.where(recs[n].get()));
-                    ++n;
-                }
+                while (n < batch_size && (more = reader.next(recs[n].get(), BCF_UN_ALL))) number[n++] = reader.records_read();
                 tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
                     outs[i] = detail::record_output{};
-                    detail::annotate_record(ctx, recs[i].get(), where[i], outs[i]);
+                    detail::annotate_record(ctx, recs[i].get(), number[i], outs[i]);
                 });
                 for (std::size_t i = 0; i < n; ++i) {
                     const auto& r = outs[i];

@@ -117,6 +117,7 @@ void known_variants::load_frequencies(const std::filesystem::path& path, const g
 
 const clinvar_entry* known_variants::clinvar(const std::string& contig, std::int64_t pos, const std::string& ref,
                                              const std::string& alt) const {
+    if (m_clinvar.empty()) return nullptr;
     auto it = m_clinvar.find(key(contig, pos, ref, alt));
     return it == m_clinvar.end() ? nullptr : &it->second;
 }

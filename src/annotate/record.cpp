@@ -88,9 +88,15 @@ std::string findings_header() {
            "review_stars\tcondition\treason\n";
 }
 
-void annotate_record(const record_context& ctx, bcf1_t* rec, const std::string& where, record_output& out) {
+void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out) {
     const char* contig = bcf_hdr_id2name(ctx.in_header, rec->rid);
     const std::string chrom = contig;
+    auto where = [&] {  // built only for messages
+        std::string w = ctx.file;
+        w += ": record " + std::to_string(number) + " (" + chrom + ":";
+        w += std::to_string(rec->pos + 1) + ")";
+        return w;
+    };
     auto g = ctx.genome->find(chrom);
     std::vector<std::string> csq;
     const int n_alt = rec->n_allele - 1;
@@ -99,7 +105,7 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, const std::string& 
     std::vector<std::vector<float>> freq(ctx.known->frequency_fields().size(), std::vector<float>(clnsig.size()));
     for (auto& f : freq) for (auto& v : f) bcf_float_set_missing(v);
     bool usable = g != ctx.genome->end();
-    if (!usable) out.problems.emplace_back("contig absent from the FASTA", where);
+    if (!usable) out.problems.emplace_back("contig absent from the FASTA", where());
     std::string_view seq = usable ? std::string_view(g->second) : std::string_view();
     std::string_view ref = rec->d.allele[0];
     if (usable) {
@@ -109,7 +115,7 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, const std::string& 
             match = std::toupper(static_cast<unsigned char>(ref[i])) == seq[static_cast<std::size_t>(rec->pos) + i] ||
                     ref[i] == 'N' || seq[static_cast<std::size_t>(rec->pos) + i] == 'N';
         if (!match) {
-            out.problems.emplace_back("REF does not match the FASTA", where + ": REF " + std::string(ref.substr(0, 20)));
+            out.problems.emplace_back("REF does not match the FASTA", where() + ": REF " + std::string(ref.substr(0, 20)));
             usable = false;
         }
     }
@@ -134,7 +140,7 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, const std::string& 
     for (int a = 1; usable && a < rec->n_allele; ++a) {
         std::string upper_ref(ref), alt(rec->d.allele[a]);
         if (symbolic(alt)) {
-            out.problems.emplace_back("symbolic or non-ACGTN allele skipped", where + ": ALT " + alt.substr(0, 20));
+            out.problems.emplace_back("symbolic or non-ACGTN allele skipped", where() + ": ALT " + alt.substr(0, 20));
             continue;
         }
         for (char& c : upper_ref) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -251,7 +257,7 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, const std::string& 
     kstring_t line{0, 0, nullptr};
     if (vcf_format(h, rec, &line) != 0) {
         ks_free(&line);
-        throw runtime_failure(where + ": cannot format the annotated record");
+        throw runtime_failure(where() + ": cannot format the annotated record");
     }
     out.vcf_line.assign(line.s, line.l);
     ks_free(&line);

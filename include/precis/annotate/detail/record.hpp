@@ -21,6 +21,7 @@ struct record_context {
     const bcf_hdr_t* in_header = nullptr;
     bcf_hdr_t* out_header = nullptr;  ///< input header plus the INFO fields precis adds
     std::vector<std::string> samples;
+    std::string file;  ///< the input VCF, for messages
     bool want_tsv = false;
     bool want_findings = false;
 };
@@ -38,8 +39,8 @@ struct record_output {
 void add_header_lines(bcf_hdr_t* header, const known_variants& known);
 
 /// Annotates `rec` (unpacked BCF_UN_ALL against ctx.in_header) and formats it. Thread-safe for distinct
-/// records. `where` names the record in messages.
-void annotate_record(const record_context& ctx, bcf1_t* rec, const std::string& where, record_output& out);
+/// records. `number` (1-based record number in the file) names the record in messages.
+void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out);
 
 /// TSV header lines (with newline).
 std::string tsv_header();
