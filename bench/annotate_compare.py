@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Most-severe consequence per VCF record: precis annotate (CSQ) vs bcftools csq (BCSQ, sites-only run).
+"""Most-severe consequence per VCF record: precis annotate (CSQ) vs bcftools csq (BCSQ, sites-only run)
+or snpEff (ANN; protein-coding transcripts only, its inframe/UTR sub-terms mapped to the SO parents).
 
-Usage: annotate_compare.py PRECIS.vcf[.gz] BCFTOOLS_CSQ.vcf[.gz] [--disagreements N]
+Usage: annotate_compare.py PRECIS.vcf[.gz] PEER.vcf[.gz] [--disagreements N]
 Compares records present in both (same CHROM, POS, REF, ALT). Only protein-coding transcripts count on the
 precis side (bcftools csq ignores non-coding ones), and upstream/downstream/intergenic are "none"
 (bcftools csq does not report them). A record is an SNV when every allele is one base, else an indel.
@@ -35,6 +36,8 @@ def records(path):
             if line.startswith("#"):
                 continue
             c = line.rstrip("\n").split("\t", 8)
+            if len(c) < 8:
+                continue
             info = dict(kv.split("=", 1) if "=" in kv else (kv, "") for kv in c[7].split(";"))
             yield (c[0], c[1], c[3], c[4]), info
 
@@ -51,7 +54,28 @@ def precis_worst(info):
     return best
 
 
+SNPEFF = {"conservative_inframe_deletion": "inframe_deletion", "disruptive_inframe_deletion": "inframe_deletion",
+          "conservative_inframe_insertion": "inframe_insertion", "disruptive_inframe_insertion": "inframe_insertion",
+          "5_prime_UTR_premature_start_codon_gain_variant": "5_prime_UTR_variant",
+          "initiator_codon_variant": "start_retained_variant", "exon_loss_variant": "transcript_ablation"}
+
+
+def snpeff_worst(info):
+    best = "none"
+    for entry in filter(None, info.get("ANN", "").split(",")):
+        f = entry.split("|")
+        if len(f) < 8 or f[7] != "protein_coding":
+            continue
+        for t in f[1].split("&"):
+            t = SNPEFF.get(t, t)
+            if t in RANK and RANK[t] < RANK[best]:
+                best = t
+    return best
+
+
 def bcftools_worst(info):
+    if "ANN" in info:
+        return snpeff_worst(info)
     best = "none"
     for entry in filter(None, info.get("BCSQ", "").split(",")):
         for t in entry.split("|")[0].lstrip("*@").split("&"):
@@ -81,7 +105,7 @@ def main():
         print(f"{cls}\t{n}\t{ok}\t{ok / n if n else 0:.4f}")
     limit = int(sys.argv[sys.argv.index("--disagreements") + 1]) if "--disagreements" in sys.argv else 8
     for (cls, a, b), n in pairs.most_common(limit):
-        print(f"# {cls}: precis {a} vs bcftools {b}: {n}")
+        print(f"# {cls}: precis {a} vs peer {b}: {n}")
 
 
 main()

@@ -115,9 +115,6 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
     for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
     for (const auto& example : gs.examples) log.info("  e.g. ", example);
-    known_variants known;
-    if (!o.known.empty()) known.load_clinvar(o.known, genome);
-    if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome);
     std::unordered_set<std::string> panel = read_panel(o.panel);
 
     std::vector<window> windows = plan_windows(o.vcf, comm.size());
@@ -129,6 +126,19 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     int hts_threads = o.threads > 1 ? std::min(o.threads, 4) : 0;
     io::vcf_reader reader(o.vcf, hts_threads);
     if (windows.front().tid >= 0 && !reader.load_index()) throw runtime_failure(o.vcf.string() + ": the index disappeared");
+    // Known variants: only around this rank's windows when the input was split.
+    std::vector<named_region> regions;
+    for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
+        const window& win = windows[static_cast<std::size_t>(w)];
+        if (win.tid < 0) continue;
+        std::string contig = bcf_hdr_id2name(reader.header(), win.tid);
+        if (!regions.empty() && regions.back().contig == contig && regions.back().end == win.begin) regions.back().end = win.end;
+        else regions.push_back({contig, win.begin, win.end});
+    }
+    const std::vector<named_region>* mine = windows.front().tid >= 0 ? &regions : nullptr;
+    known_variants known;
+    if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
+    if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
     io::bcf_hdr_ptr out_header(bcf_hdr_dup(reader.header()));
     detail::add_header_lines(out_header.get(), known);
     detail::record_context ctx;

@@ -1,6 +1,7 @@
 // ClinVar and frequency tables keyed by normalised alleles.
 #include "precis/annotate/known_variants.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "precis/annotate/consequence.hpp"
@@ -51,9 +52,29 @@ std::string info_string(const bcf_hdr_t* h, bcf1_t* rec, const char* tag) {
 
 // Calls f(allele index, normalised change) for every usable ALT of every record on a known contig.
 template <class F>
-void for_each_allele(io::vcf_reader& reader, const genome_map& genome, std::int64_t& skipped, F&& f) {
+void for_each_allele(io::vcf_reader& reader, const genome_map& genome, const std::vector<named_region>* regions,
+                     std::int64_t& skipped, F&& f) {
+    constexpr std::int64_t margin = 1000;  // a differently padded indel may start a little earlier
+    bool by_region = regions && reader.load_index();
+    std::size_t next = 0;
+    auto advance = [&]() {  // positions the reader on the next region whose contig the file knows
+        while (next < regions->size()) {
+            const named_region& r = (*regions)[next++];
+            int tid = bcf_hdr_name2id(reader.header(), r.contig.c_str());
+            if (tid < 0) continue;
+            reader.set_region(tid, std::max<std::int64_t>(0, r.begin - margin),
+                              r.end >= HTS_POS_MAX - margin ? HTS_POS_MAX : r.end + margin);
+            return true;
+        }
+        return false;
+    };
+    if (by_region && !advance()) return;
     auto rec = io::make_bcf_record();
-    while (reader.next(rec.get(), BCF_UN_INFO)) {
+    while (true) {
+        if (!reader.next(rec.get(), BCF_UN_INFO)) {
+            if (by_region && advance()) continue;
+            break;
+        }
         auto it = genome.find(bcf_hdr_id2name(reader.header(), rec->rid));
         if (it == genome.end()) {
             ++skipped;
@@ -69,11 +90,12 @@ void for_each_allele(io::vcf_reader& reader, const genome_map& genome, std::int6
 
 }  // namespace
 
-void known_variants::load_clinvar(const std::filesystem::path& path, const genome_map& genome) {
+void known_variants::load_clinvar(const std::filesystem::path& path, const genome_map& genome,
+                                  const std::vector<named_region>* regions) {
     io::vcf_reader reader(path);
     m_has_clinvar = true;
     const bcf_hdr_t* h = reader.header();
-    for_each_allele(reader, genome, m_skipped, [&](const std::string& contig, bcf1_t* rec, int, const allele_change& c) {
+    for_each_allele(reader, genome, regions, m_skipped, [&](const std::string& contig, bcf1_t* rec, int, const allele_change& c) {
         clinvar_entry e;
         e.clnsig = info_string(h, rec, "CLNSIG");
         e.clnrevstat = info_string(h, rec, "CLNREVSTAT");
@@ -90,7 +112,8 @@ void known_variants::load_clinvar(const std::filesystem::path& path, const genom
     });
 }
 
-void known_variants::load_frequencies(const std::filesystem::path& path, const genome_map& genome) {
+void known_variants::load_frequencies(const std::filesystem::path& path, const genome_map& genome,
+                                      const std::vector<named_region>* regions) {
     io::vcf_reader reader(path);
     const bcf_hdr_t* h = reader.header();
     for (int i = 0; i < h->nhrec; ++i) {
@@ -104,7 +127,7 @@ void known_variants::load_frequencies(const std::filesystem::path& path, const g
     if (m_fields.empty()) throw input_error(path.string() + ": no AF or AF_* INFO field in the header");
     float* values = nullptr;
     int n = 0;
-    for_each_allele(reader, genome, m_skipped, [&](const std::string& contig, bcf1_t* rec, int a, const allele_change& c) {
+    for_each_allele(reader, genome, regions, m_skipped, [&](const std::string& contig, bcf1_t* rec, int a, const allele_change& c) {
         std::vector<float> out(m_fields.size(), NAN);
         for (std::size_t f = 0; f < m_fields.size(); ++f) {
             int got = bcf_get_info_float(h, rec, m_fields[f].c_str(), &values, &n);

@@ -13,6 +13,13 @@ namespace precis::annotate {
 /// Contig sequences by name (upper case), shared read-only by every thread.
 using genome_map = std::unordered_map<std::string, std::string>;
 
+/// A 0-based half-open genomic range of one contig, by name.
+struct named_region {
+    std::string contig;
+    std::int64_t begin = 0;
+    std::int64_t end = 0;
+};
+
 /// One ClinVar allele. Strings are as in the file ('.' when absent).
 struct clinvar_entry {
     std::string clnsig = ".", clnrevstat = ".", clndn = ".", allele_id = ".", rs = ".";
@@ -32,10 +39,13 @@ bool is_pathogenic(std::string_view clnsig);
 class known_variants {
 public:
     /// Loads a ClinVar-format VCF (INFO CLNSIG, CLNREVSTAT, CLNDN, ALLELEID, RS; any may be missing).
-    /// Records on contigs absent from `genome` are counted in skipped().
-    void load_clinvar(const std::filesystem::path& path, const genome_map& genome);
-    /// Loads AF and every AF_* INFO field of a frequencies VCF (Number=A floats).
-    void load_frequencies(const std::filesystem::path& path, const genome_map& genome);
+    /// Records on contigs absent from `genome` are counted in skipped(). With `regions` (and an indexed
+    /// file) only records with POS within 1 kb of a region are loaded: an MPI rank loads its share.
+    void load_clinvar(const std::filesystem::path& path, const genome_map& genome,
+                      const std::vector<named_region>* regions = nullptr);
+    /// Loads AF and every AF_* INFO field of a frequencies VCF (Number=A floats); `regions` as above.
+    void load_frequencies(const std::filesystem::path& path, const genome_map& genome,
+                          const std::vector<named_region>* regions = nullptr);
 
     const clinvar_entry* clinvar(const std::string& contig, std::int64_t pos, const std::string& ref,
                                  const std::string& alt) const;
