@@ -36,6 +36,15 @@ struct bgzf_closer {
 };
 using bgzf_ptr = std::unique_ptr<BGZF, bgzf_closer>;
 
+// Removes this rank's part files when the run ends, normally or by an exception.
+struct part_files {
+    std::vector<std::filesystem::path> paths;
+    ~part_files() {
+        std::error_code ec;
+        for (const auto& p : paths) std::filesystem::remove(p, ec);
+    }
+};
+
 std::filesystem::path part_path(const std::filesystem::path& out, const std::string& what, int rank) {
     std::string name = ".";
     name += out.filename().string();
@@ -157,6 +166,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     const auto vcf_part = part_path(o.out, "vcf", comm.rank());
     const auto tsv_part = part_path(o.out, "tsv", comm.rank());
     const auto findings_part = part_path(o.out, "findings", comm.rank());
+    part_files cleanup{{vcf_part, tsv_part, findings_part}};
     std::map<std::string, int> shown;
     {
         bgzf_ptr part(bgzf_open(vcf_part.c_str(), "w"));
@@ -249,9 +259,6 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         if (ctx.want_findings) assemble(o.findings, "findings", detail::findings_header());
     }
     comm.barrier();
-    std::filesystem::remove(vcf_part);
-    std::filesystem::remove(tsv_part);
-    std::filesystem::remove(findings_part);
     return summary;
 }
 

@@ -29,6 +29,11 @@ bcftools query -f '%INFO/CSQ\t%INFO/CLNSIG\t%INFO/POP_AF\n' np1.vcf.gz > info.tx
 missense=$(cut -f1 info.txt | grep -c 'missense_variant|MODERATE' || true)
 clnsig=$(cut -f2 info.txt | grep -vc '^\.$' || true)
 pop_af=$(cut -f3 info.txt | grep -vc '^\.$' || true)
+intergenic=$(cut -f1 info.txt | grep -c 'intergenic_variant|MODIFIER' || true)
+[ "$intergenic" -gt 0 ] && pass "$intergenic records with intergenic entries" || fail "no intergenic entries"
+picks=$(cut -f1 info.txt | tr ',' '\n' | awk -F'|' '$22 == "1"' | wc -l)
+alleles=$(bcftools view -H np1.vcf.gz | awk -F'\t' '{n += split($5, a, ",")} END {print n}')
+[ "$picks" -eq "$alleles" ] && pass "one PICK per allele ($picks)" || fail "PICK entries $picks for $alleles alleles"
 [ "$missense" -gt 0 ] && pass "$missense records with missense entries" || fail "no missense entries"
 [ "$clnsig" -gt 0 ] && pass "ClinVar CLNSIG on $clnsig records" || fail "no CLNSIG"
 [ "$pop_af" -gt 0 ] && pass "POP_AF on $pop_af records" || fail "no POP_AF"
@@ -90,5 +95,10 @@ expect_error 2 "REF does not match the FASTA" -- "$precis" annotate --ref w/refe
 expect_error 2 "malformed GFF3/GTF line" -- "$precis" annotate --ref w/reference.fa --genes bad.gff3 --vcf w/cohort.vcf.gz \
   --out g2.vcf.gz --strict --quiet
 expect_error 2 "--out" -- "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf w/cohort.vcf.gz --out x.txt --quiet
-[ ! -e strict.vcf.gz ] && [ ! -e g2.vcf.gz ] && pass "no output left by failed runs" || fail "failed run left an output"
+expect_mpi_error 2 "no index" -- timeout 120 mpiexec -n 2 "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 \
+  --vcf bad.vcf --out mpi.vcf.gz --quiet
+bgzip -c bad.vcf > bad.vcf.gz.in && mv bad.vcf.gz.in badidx.vcf.gz && bcftools index -t badidx.vcf.gz
+expect_mpi_error 2 "REF does not match the FASTA" -- timeout 120 mpiexec -n 2 "$precis" annotate --ref w/reference.fa \
+  --genes w/genes.gff3 --vcf badidx.vcf.gz --out mpi.vcf.gz --strict --quiet
+[ ! -e .strict.vcf.gz.precis-vcf.0 ] && [ ! -e strict.vcf.gz ] && [ ! -e mpi.vcf.gz ] && [ ! -e g2.vcf.gz ] && pass "no output left by failed runs" || fail "failed run left an output"
 finish
