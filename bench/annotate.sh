@@ -89,6 +89,9 @@ consequence; precis restricted to protein-coding transcripts; terms mapped to SO
 |---|---|---|---|
 $(awk -F'\t' '$1 == "SNV" || $1 == "indel" {printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}' "$work/agreement.txt")
 
+Protein position and amino acids of the SNVs bcftools csq calls missense, synonymous or stop_gained
+(same transcript): $(awk -F'\t' '$1 == "protein_change" {printf "%s of %s equal (%s)", $3, $2, $4}' "$work/agreement.txt").
+
 Main disagreement classes (peer = bcftools csq):
 $(grep '^#' "$work/agreement.txt" | sed 's/^# /- /')
 EOT

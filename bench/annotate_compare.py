@@ -9,7 +9,7 @@ precis side (bcftools csq ignores non-coding ones), and upstream/downstream/inte
 Prints one TSV line per class: class, records compared (a consequence on either side), agreeing, rate;
 then the most frequent disagreement pairs.
 """
-import collections, gzip, sys
+import collections, gzip, re, sys
 
 ORDER = ["transcript_ablation", "splice_acceptor_variant", "splice_donor_variant", "stop_gained",
          "frameshift_variant", "stop_lost", "start_lost", "inframe_insertion", "inframe_deletion",
@@ -85,13 +85,36 @@ def bcftools_worst(info):
     return best
 
 
+def protein_changes(csq):
+    """Feature -> (Protein_position, Amino_acids) of a precis CSQ value."""
+    out = {}
+    for entry in filter(None, csq.split(",")):
+        f = entry.split("|")
+        if len(f) > 16:
+            out[f[6]] = (f[14], f[15])
+    return out
+
+
 def main():
-    ours = {k: precis_worst(i) for k, i in records(sys.argv[1])}
+    ours, changes = {}, {}
+    for k, i in records(sys.argv[1]):
+        ours[k] = precis_worst(i)
+        if "," not in k[3]:
+            changes[k] = i.get("CSQ", "")
+    protein = [0, 0]  # bcftools missense/synonymous/stop_gained SNVs: compared, equal position and amino acids
     stats = collections.defaultdict(lambda: [0, 0])
     pairs = collections.Counter()
     for key, info in records(sys.argv[2]):
         if key not in ours:
             continue
+        for entry in filter(None, info.get("BCSQ", "").split(",")) if key in changes else []:
+            f = entry.split("|")
+            m = re.match(r"(\d+)([A-Z*])(?:>\d+([A-Z*]))?$", f[5]) if len(f) > 5 else None
+            if f[0] not in ("missense", "synonymous", "stop_gained") or not m:
+                continue
+            ref, alt = m.group(2), m.group(3) or m.group(2)
+            protein[0] += 1
+            protein[1] += protein_changes(changes[key]).get(f[2]) == (m.group(1), ref if ref == alt else f"{ref}/{alt}")
         a, b = ours[key], bcftools_worst(info)
         if a == "none" and b == "none":
             continue
@@ -103,6 +126,8 @@ def main():
     for cls in ("SNV", "indel"):
         n, ok = stats[cls]
         print(f"{cls}\t{n}\t{ok}\t{ok / n if n else 0:.4f}")
+    if protein[0]:
+        print(f"protein_change\t{protein[0]}\t{protein[1]}\t{protein[1] / protein[0]:.4f}")
     limit = int(sys.argv[sys.argv.index("--disagreements") + 1]) if "--disagreements" in sys.argv else 8
     for (cls, a, b), n in pairs.most_common(limit):
         print(f"# {cls}: precis {a} vs peer {b}: {n}")
