@@ -71,15 +71,18 @@ void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
     std::copy(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), std::ostreambuf_iterator<char>(out));
 }
 
-genome_map load_genome(const std::filesystem::path& path, std::vector<std::string>& names) {
+// Every contig name into `names`; the sequences of `wanted` (all when null), upper case.
+genome_map load_genome(const std::filesystem::path& path, std::vector<std::string>& names,
+                       const std::unordered_set<std::string>* wanted) {
     io::fasta_reader fasta(path);
     genome_map genome;
     for (int c = 0; c < fasta.contig_count(); ++c) {
         std::string name = fasta.contig_name(c);
+        names.push_back(name);
+        if (wanted && !wanted->count(name)) continue;
         std::string seq = fasta.fetch(name, 0, fasta.contig_length(name));
         for (char& b : seq)
             if (b >= 'a' && b <= 'z') b = static_cast<char>(b - 'a' + 'A');
-        names.push_back(name);
         genome.emplace(name, std::move(seq));
     }
     return genome;
@@ -117,15 +120,6 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     if (!o.tsv.empty()) require_output_dir(o.tsv, "--tsv");
     if (!o.findings.empty()) require_output_dir(o.findings, "--findings");
 
-    std::vector<std::string> contig_names;
-    genome_map genome = load_genome(o.ref, contig_names);
-    gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
-    const auto& gs = genes.summary();
-    log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
-    for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
-    for (const auto& example : gs.examples) log.info("  e.g. ", example);
-    std::unordered_set<std::string> panel = read_panel(o.panel);
-
     std::vector<window> windows = plan_windows(o.vcf, comm.size());
     std::vector<double> weights;
     for (const auto& w : windows) weights.push_back(w.weight);
@@ -145,6 +139,17 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         else regions.push_back({contig, win.begin, win.end});
     }
     const std::vector<named_region>* mine = windows.front().tid >= 0 ? &regions : nullptr;
+    std::vector<std::string> contig_names;
+    std::unordered_set<std::string> wanted;  // a rank holds the sequences of its own contigs only
+    for (const auto& r : regions) wanted.insert(r.contig);
+    genome_map genome = load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+    gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
+    const auto& gs = genes.summary();
+    log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
+    for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
+    for (const auto& example : gs.examples) log.info("  e.g. ", example);
+    std::unordered_set<std::string> panel = read_panel(o.panel);
+
     known_variants known;
     if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
     if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
