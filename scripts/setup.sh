@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build, test and demo dependency of precis from Debian packages.
 # Idempotent: packages already present are left alone; safe to run on every build.
-# Usage: scripts/setup.sh [--bench]   (--bench adds the benchmark-only peers: R with glmnet)
+# Usage: scripts/setup.sh [--bench]   (--bench adds the benchmark-only peers: R with glmnet, snpEff)
 # Elsewhere (no apt, or not root) it stops and points to the Spack route (Spack.yaml).
 set -euo pipefail
 

@@ -18,5 +18,6 @@ int run_convert(int argc, char** argv, MPI_Comm comm);
 int run_export(int argc, char** argv, MPI_Comm comm);
 int run_qc(int argc, char** argv, MPI_Comm comm);
 int run_pca(int argc, char** argv, MPI_Comm comm);
+int run_annotate(int argc, char** argv, MPI_Comm comm);
 
 }  // namespace precis::cli

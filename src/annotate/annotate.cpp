@@ -1,0 +1,270 @@
+// precis annotate: load references, plan windows, annotate this rank's windows, assemble the outputs.
+#include "precis/annotate/annotate.hpp"
+
+#include <htslib/bgzf.h>
+#include <htslib/tbx.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <unordered_set>
+
+#include "precis/annotate/detail/record.hpp"
+#include "precis/annotate/region_plan.hpp"
+#include "precis/core/atomic_output.hpp"
+#include "precis/core/error.hpp"
+#include "precis/io/fasta.hpp"
+#include "precis/io/vcf.hpp"
+#include "precis/mpi/communicator.hpp"
+#include "precis/mpi/partition.hpp"
+
+namespace precis::annotate {
+
+namespace {
+
+constexpr std::size_t batch_size = 2048;
+constexpr int examples_per_kind = 3;
+const char* const problem_kinds[] = {"contig absent from the FASTA", "REF does not match the FASTA",
+                                     "symbolic or non-ACGTN allele skipped"};
+// The 28-byte empty block that ends every BGZF file.
+constexpr unsigned char bgzf_eof[28] = {0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43,
+                                        0x02, 0, 0x1b, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+struct bgzf_closer {
+    void operator()(BGZF* f) const { if (f) bgzf_close(f); }
+};
+using bgzf_ptr = std::unique_ptr<BGZF, bgzf_closer>;
+
+// Removes this rank's part files when the run ends, normally or by an exception.
+struct part_files {
+    std::vector<std::filesystem::path> paths;
+    ~part_files() {
+        std::error_code ec;
+        for (const auto& p : paths) std::filesystem::remove(p, ec);
+    }
+};
+
+std::filesystem::path part_path(const std::filesystem::path& out, const std::string& what, int rank) {
+    std::string name = ".";
+    name += out.filename().string();
+    name += ".precis-" + what + ".";
+    name += std::to_string(rank);
+    return out.parent_path() / name;
+}
+
+void write_bgzf(BGZF* f, const std::string& text, const std::filesystem::path& path) {
+    if (!text.empty() && bgzf_write(f, text.data(), text.size()) < 0) throw runtime_failure(path.string() + ": write failed");
+}
+
+// Appends `part` (a BGZF file) without its EOF block to `out`.
+void append_bgzf_part(std::ofstream& out, const std::filesystem::path& part) {
+    std::ifstream in(part, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.size() >= sizeof bgzf_eof && std::equal(bytes.end() - sizeof bgzf_eof, bytes.end(), reinterpret_cast<const char*>(bgzf_eof)))
+        bytes.resize(bytes.size() - sizeof bgzf_eof);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
+    std::ifstream in(part, std::ios::binary);
+    std::copy(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), std::ostreambuf_iterator<char>(out));
+}
+
+// Every contig name into `names`; the sequences of `wanted` (all when null), upper case.
+genome_map load_genome(const std::filesystem::path& path, std::vector<std::string>& names,
+                       const std::unordered_set<std::string>* wanted) {
+    io::fasta_reader fasta(path);
+    genome_map genome;
+    for (int c = 0; c < fasta.contig_count(); ++c) {
+        std::string name = fasta.contig_name(c);
+        names.push_back(name);
+        if (wanted && !wanted->count(name)) continue;
+        std::string seq = fasta.fetch(name, 0, fasta.contig_length(name));
+        for (char& b : seq)
+            if (b >= 'a' && b <= 'z') b = static_cast<char>(b - 'a' + 'A');
+        genome.emplace(name, std::move(seq));
+    }
+    return genome;
+}
+
+std::unordered_set<std::string> read_panel(const std::filesystem::path& path) {
+    std::unordered_set<std::string> panel;
+    if (path.empty()) return panel;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto b = line.find_first_not_of(" \t\r");
+        if (b == std::string::npos || line[b] == '#') continue;
+        auto e = line.find_last_not_of(" \t\r");
+        panel.insert(line.substr(b, e - b + 1));
+    }
+    if (panel.empty()) throw input_error(path.string() + ": --panel lists no genes");
+    return panel;
+}
+
+}  // namespace
+
+annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger& log) {
+    mpi::communicator comm(raw_comm);
+    require_readable_file(o.ref, "--ref");
+    require_readable_file(o.genes, "--genes");
+    require_readable_file(o.vcf, "--vcf");
+    if (!o.known.empty()) require_readable_file(o.known, "--known");
+    if (!o.frequencies.empty()) require_readable_file(o.frequencies, "--frequencies");
+    if (!o.panel.empty()) require_readable_file(o.panel, "--panel");
+    require_output_dir(o.out, "--out");
+    std::string out_name = o.out.filename().string();
+    if (!(out_name.ends_with(".vcf.gz") || out_name.ends_with(".vcf.bgz")))
+        throw input_error("--out " + o.out.string() + ": must end in .vcf.gz (bgzipped, indexed VCF)");
+    if (!o.tsv.empty()) require_output_dir(o.tsv, "--tsv");
+    if (!o.findings.empty()) require_output_dir(o.findings, "--findings");
+
+    std::vector<window> windows = plan_windows(o.vcf, comm.size());
+    std::vector<double> weights;
+    for (const auto& w : windows) weights.push_back(w.weight);
+    auto bounds = mpi::weighted_boundaries(weights, comm.size());
+    log.debug(o.vcf.string(), ": ", windows.size(), " window(s) over ", comm.size(), " rank(s)");
+
+    int hts_threads = o.threads > 1 ? std::min(o.threads, 4) : 0;
+    io::vcf_reader reader(o.vcf, hts_threads);
+    if (windows.front().tid >= 0 && !reader.load_index()) throw runtime_failure(o.vcf.string() + ": the index disappeared");
+    // Known variants: only around this rank's windows when the input was split.
+    std::vector<named_region> regions;
+    for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
+        const window& win = windows[static_cast<std::size_t>(w)];
+        if (win.tid < 0) continue;
+        std::string contig = bcf_hdr_id2name(reader.header(), win.tid);
+        if (!regions.empty() && regions.back().contig == contig && regions.back().end == win.begin) regions.back().end = win.end;
+        else regions.push_back({contig, win.begin, win.end});
+    }
+    const std::vector<named_region>* mine = windows.front().tid >= 0 ? &regions : nullptr;
+    std::vector<std::string> contig_names;
+    std::unordered_set<std::string> wanted;  // a rank holds the sequences of its own contigs only
+    for (const auto& r : regions) wanted.insert(r.contig);
+    genome_map genome = load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+    gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
+    const auto& gs = genes.summary();
+    log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
+    for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
+    for (const auto& example : gs.examples) log.info("  e.g. ", example);
+    std::unordered_set<std::string> panel = read_panel(o.panel);
+
+    known_variants known;
+    if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
+    if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
+    io::bcf_hdr_ptr out_header(bcf_hdr_dup(reader.header()));
+    detail::add_header_lines(out_header.get(), known);
+    detail::record_context ctx;
+    ctx.genes = &genes;
+    ctx.genome = &genome;
+    ctx.known = &known;
+    ctx.panel = &panel;
+    ctx.in_header = reader.header();
+    ctx.file = o.vcf.string();
+    ctx.out_header = out_header.get();
+    ctx.samples = reader.samples();
+    ctx.want_tsv = !o.tsv.empty();
+    ctx.want_findings = !o.findings.empty();
+
+    annotate_summary summary;
+    const auto vcf_part = part_path(o.out, "vcf", comm.rank());
+    const auto tsv_part = part_path(o.out, "tsv", comm.rank());
+    const auto findings_part = part_path(o.out, "findings", comm.rank());
+    part_files cleanup{{vcf_part, tsv_part, findings_part}};
+    std::map<std::string, int> shown;
+    {
+        bgzf_ptr part(bgzf_open(vcf_part.c_str(), "w"));
+        if (!part) throw runtime_failure(vcf_part.string() + ": cannot create");
+        if (hts_threads > 0) bgzf_mt(part.get(), hts_threads, 64);
+        std::ofstream tsv, findings;
+        if (ctx.want_tsv) tsv.open(tsv_part, std::ios::binary);
+        if (ctx.want_findings) findings.open(findings_part, std::ios::binary);
+        std::vector<io::bcf1_ptr> recs;
+        std::vector<std::int64_t> number(batch_size);
+        for (std::size_t i = 0; i < batch_size; ++i) recs.push_back(io::make_bcf_record());
+        std::vector<detail::record_output> outs(batch_size);
+        for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
+            const window& win = windows[static_cast<std::size_t>(w)];
+            if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
+            bool more = true;
+            while (more) {
+                std::size_t n = 0;
+                while (n < batch_size && (more = reader.next(recs[n].get(), BCF_UN_ALL))) number[n++] = reader.records_read();
+                tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+                    outs[i] = detail::record_output{};
+                    detail::annotate_record(ctx, recs[i].get(), number[i], outs[i]);
+                });
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto& r = outs[i];
+                    for (const auto& [kind, message] : r.problems) {
+                        if (o.strict) throw input_error(message + ": " + kind + " (--strict)");
+                        ++summary.problems[kind];
+                        if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", message);
+                    }
+                    write_bgzf(part.get(), r.vcf_line, vcf_part);
+                    if (ctx.want_tsv) tsv << r.tsv;
+                    if (ctx.want_findings) findings << r.findings;
+                    summary.alleles += r.alleles;
+                    summary.csq_entries += r.entries;
+                    summary.findings += r.finding_rows;
+                }
+                summary.records += static_cast<std::int64_t>(n);
+            }
+            // Block boundaries at window ends only: the compressed bytes do not depend on the rank count.
+            if (bgzf_flush(part.get()) != 0) throw runtime_failure(vcf_part.string() + ": write failed");
+        }
+        if (bgzf_close(part.release()) != 0) throw runtime_failure(vcf_part.string() + ": close failed");
+        if ((ctx.want_tsv && !tsv.flush()) || (ctx.want_findings && !findings.flush()))
+            throw runtime_failure(o.out.string() + ": cannot write a TSV part");
+    }
+    summary.records = comm.sum(summary.records);
+    summary.alleles = comm.sum(summary.alleles);
+    summary.csq_entries = comm.sum(summary.csq_entries);
+    summary.findings = comm.sum(summary.findings);
+    for (const char* kind : problem_kinds) {
+        std::int64_t n = comm.sum(summary.problems.count(kind) ? summary.problems[kind] : 0);
+        if (n > 0) summary.problems[kind] = n;
+        else summary.problems.erase(kind);
+    }
+    comm.barrier();
+    if (comm.is_root()) {
+        atomic_output out(o.out);
+        {
+            const auto header_part = part_path(o.out, "header", 0);
+            {
+                bgzf_ptr h(bgzf_open(header_part.c_str(), "w"));
+                kstring_t text{0, 0, nullptr};
+                if (!h || bcf_hdr_format(out_header.get(), 0, &text) != 0) throw runtime_failure(o.out.string() + ": cannot write the header");
+                write_bgzf(h.get(), std::string(text.s, text.l), header_part);
+                ks_free(&text);
+                if (bgzf_close(h.release()) != 0) throw runtime_failure(header_part.string() + ": close failed");
+            }
+            std::ofstream file(out.temp_path(), std::ios::binary);
+            append_bgzf_part(file, header_part);
+            std::filesystem::remove(header_part);
+            for (int r = 0; r < comm.size(); ++r) append_bgzf_part(file, part_path(o.out, "vcf", r));
+            file.write(reinterpret_cast<const char*>(bgzf_eof), sizeof bgzf_eof);
+            if (!file.flush()) throw runtime_failure(o.out.string() + ": write failed");
+        }
+        if (tbx_index_build(out.temp_path().c_str(), 0, &tbx_conf_vcf) != 0) throw runtime_failure(o.out.string() + ": indexing failed");
+        out.add_companion(".tbi");
+        out.commit();
+        auto assemble = [&](const std::filesystem::path& final_path, const std::string& what, const std::string& header) {
+            atomic_output text(final_path);
+            {
+                std::ofstream file(text.temp_path(), std::ios::binary);
+                file << header;
+                for (int r = 0; r < comm.size(); ++r) append_text_part(file, part_path(o.out, what, r));
+                if (!file.flush()) throw runtime_failure(final_path.string() + ": write failed");
+            }
+            text.commit();
+        };
+        if (ctx.want_tsv) assemble(o.tsv, "tsv", detail::tsv_header());
+        if (ctx.want_findings) assemble(o.findings, "findings", detail::findings_header());
+    }
+    comm.barrier();
+    return summary;
+}
+
+}  // namespace precis::annotate

@@ -1,0 +1,154 @@
+// ClinVar and frequency tables keyed by normalised alleles.
+#include "precis/annotate/known_variants.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "precis/annotate/consequence.hpp"
+#include "precis/core/error.hpp"
+#include "precis/io/vcf.hpp"
+
+namespace precis::annotate {
+
+int review_stars(std::string_view s) {
+    if (s.find("practice_guideline") != std::string_view::npos) return 4;
+    if (s.find("reviewed_by_expert_panel") != std::string_view::npos) return 3;
+    if (s.find("multiple_submitters") != std::string_view::npos && s.find("no_conflicts") != std::string_view::npos) return 2;
+    if (s.find("criteria_provided") != std::string_view::npos && s.find("no_assertion") == std::string_view::npos) return 1;
+    return 0;
+}
+
+bool is_pathogenic(std::string_view s) {
+    if (s.find("onflicting") != std::string_view::npos) return false;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        std::size_t end = s.find_first_of("|,/", pos);
+        std::string_view term = s.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        if (term == "Pathogenic" || term == "Likely_pathogenic" || term == "pathogenic" || term == "likely_pathogenic")
+            return true;
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+    }
+    return false;
+}
+
+namespace {
+
+std::string key(const std::string& contig, std::int64_t pos, const std::string& ref, const std::string& alt) {
+    return contig + ':' + std::to_string(pos) + ':' + ref + ':' + alt;
+}
+
+std::string info_string(const bcf_hdr_t* h, bcf1_t* rec, const char* tag) {
+    char* buf = nullptr;
+    int n = 0;
+    if (bcf_get_info_string(h, rec, tag, &buf, &n) <= 0) {
+        std::free(buf);
+        return ".";
+    }
+    std::string out(buf);
+    std::free(buf);
+    return out;
+}
+
+// Calls f(allele index, normalised change) for every usable ALT of every record on a known contig.
+template <class F>
+void for_each_allele(io::vcf_reader& reader, const genome_map& genome, const std::vector<named_region>* regions,
+                     std::int64_t& skipped, F&& f) {
+    constexpr std::int64_t margin = 1000;  // a differently padded indel may start a little earlier
+    bool by_region = regions && reader.load_index();
+    std::size_t next = 0;
+    auto advance = [&]() {  // positions the reader on the next region whose contig the file knows
+        while (next < regions->size()) {
+            const named_region& r = (*regions)[next++];
+            int tid = bcf_hdr_name2id(reader.header(), r.contig.c_str());
+            if (tid < 0) continue;
+            reader.set_region(tid, std::max<std::int64_t>(0, r.begin - margin),
+                              r.end >= HTS_POS_MAX - margin ? HTS_POS_MAX : r.end + margin);
+            return true;
+        }
+        return false;
+    };
+    if (by_region && !advance()) return;
+    auto rec = io::make_bcf_record();
+    while (true) {
+        if (!reader.next(rec.get(), BCF_UN_INFO)) {
+            if (by_region && advance()) continue;
+            break;
+        }
+        auto it = genome.find(bcf_hdr_id2name(reader.header(), rec->rid));
+        if (it == genome.end()) {
+            ++skipped;
+            continue;
+        }
+        for (int a = 1; a < rec->n_allele; ++a) {
+            std::string_view alt = rec->d.allele[a];
+            if (alt.empty() || alt.front() == '<' || alt == "*" || alt.find_first_of("[]") != std::string_view::npos) continue;
+            f(it->first, rec.get(), a, normalise(it->second, rec->pos, rec->d.allele[0], alt));
+        }
+    }
+}
+
+}  // namespace
+
+void known_variants::load_clinvar(const std::filesystem::path& path, const genome_map& genome,
+                                  const std::vector<named_region>* regions) {
+    io::vcf_reader reader(path);
+    m_has_clinvar = true;
+    const bcf_hdr_t* h = reader.header();
+    for_each_allele(reader, genome, regions, m_skipped, [&](const std::string& contig, bcf1_t* rec, int, const allele_change& c) {
+        clinvar_entry e;
+        e.clnsig = info_string(h, rec, "CLNSIG");
+        e.clnrevstat = info_string(h, rec, "CLNREVSTAT");
+        e.clndn = info_string(h, rec, "CLNDN");
+        e.rs = info_string(h, rec, "RS");
+        if (e.rs != "." && e.rs.rfind("rs", 0) != 0) e.rs = "rs" + e.rs;
+        int32_t* ids = nullptr;
+        int n = 0;
+        if (bcf_get_info_int32(h, rec, "ALLELEID", &ids, &n) > 0) e.allele_id = std::to_string(ids[0]);
+        std::free(ids);
+        if (e.allele_id == ".") e.allele_id = info_string(h, rec, "ALLELEID");
+        e.stars = review_stars(e.clnrevstat);
+        m_clinvar[key(contig, c.pos, c.ref, c.alt)] = std::move(e);
+    });
+}
+
+void known_variants::load_frequencies(const std::filesystem::path& path, const genome_map& genome,
+                                      const std::vector<named_region>* regions) {
+    io::vcf_reader reader(path);
+    const bcf_hdr_t* h = reader.header();
+    for (int i = 0; i < h->nhrec; ++i) {
+        const bcf_hrec_t* r = h->hrec[i];
+        if (r->type != BCF_HL_INFO) continue;
+        int k = bcf_hrec_find_key(const_cast<bcf_hrec_t*>(r), "ID");
+        if (k < 0) continue;
+        std::string id = r->vals[k];
+        if (id == "AF" || id.rfind("AF_", 0) == 0) m_fields.push_back(id);
+    }
+    if (m_fields.empty()) throw input_error(path.string() + ": no AF or AF_* INFO field in the header");
+    float* values = nullptr;
+    int n = 0;
+    for_each_allele(reader, genome, regions, m_skipped, [&](const std::string& contig, bcf1_t* rec, int a, const allele_change& c) {
+        std::vector<float> out(m_fields.size(), NAN);
+        for (std::size_t f = 0; f < m_fields.size(); ++f) {
+            int got = bcf_get_info_float(h, rec, m_fields[f].c_str(), &values, &n);
+            if (got >= a && !bcf_float_is_missing(values[a - 1])) out[f] = values[a - 1];
+        }
+        m_freq[key(contig, c.pos, c.ref, c.alt)] = std::move(out);
+    });
+    std::free(values);
+}
+
+const clinvar_entry* known_variants::clinvar(const std::string& contig, std::int64_t pos, const std::string& ref,
+                                             const std::string& alt) const {
+    if (m_clinvar.empty()) return nullptr;
+    auto it = m_clinvar.find(key(contig, pos, ref, alt));
+    return it == m_clinvar.end() ? nullptr : &it->second;
+}
+
+const std::vector<float>* known_variants::frequencies(const std::string& contig, std::int64_t pos,
+                                                      const std::string& ref, const std::string& alt) const {
+    auto it = m_freq.find(key(contig, pos, ref, alt));
+    return it == m_freq.end() ? nullptr : &it->second;
+}
+
+}  // namespace precis::annotate

@@ -1,0 +1,267 @@
+// One record: alleles -> normalised changes -> transcript effects -> CSQ, known INFO, TSV, findings.
+#include "precis/annotate/detail/record.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <tuple>
+
+#include "precis/annotate/annotate.hpp"
+#include "precis/annotate/consequence.hpp"
+#include "precis/core/error.hpp"
+
+namespace precis::annotate {
+
+const char* csq_format() {
+    return "Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp|"
+           "cDNA_position|CDS_position|Protein_position|Amino_acids|Codons|CANONICAL|MANE_SELECT|STRAND|DISTANCE|PICK";
+}
+
+namespace detail {
+
+namespace {
+
+const char* k_info[][4] = {
+    {"CLNSIG", "A", "String", "ClinVar clinical significance of the allele (from --known)"},
+    {"CLNREVSTAT", "A", "String", "ClinVar review status (from --known)"},
+    {"CLNSTARS", "A", "Integer", "ClinVar review stars 0-4 derived from CLNREVSTAT"},
+    {"CLNDN", "A", "String", "ClinVar condition name (from --known)"},
+    {"CLNALLELEID", "A", "String", "ClinVar allele id (from --known)"},
+    {"RS", "A", "String", "dbSNP rsID of the allele (from --known)"},
+};
+
+std::string sanitize(std::string s) {
+    for (char& c : s)
+        if (c == ',' || c == ';' || c == '|' || c == '=' || c == ' ' || c == '\t') c = '_';
+    return s.empty() ? "." : s;
+}
+
+std::string terms_of(const transcript_effect& e) {
+    std::string out;
+    for (so_term t : e.terms) {
+        if (!out.empty()) out += '&';
+        out += name(t);
+    }
+    return out;
+}
+
+// Index of the picked effect: most severe, then canonical, MANE, protein-coding, file order.
+std::size_t pick(const std::vector<transcript_effect>& effects) {
+    std::size_t best = 0;
+    auto key = [](const transcript_effect& e) {
+        return std::make_tuple(static_cast<int>(e.most_severe()), e.tx && e.tx->canonical ? 0 : 1, e.tx && e.tx->mane ? 0 : 1,
+                               e.tx && e.tx->coding() ? 0 : 1);
+    };
+    for (std::size_t i = 1; i < effects.size(); ++i)
+        if (key(effects[i]) < key(effects[best])) best = i;
+    return best;
+}
+
+bool symbolic(std::string_view a) {
+    return a.empty() || a.front() == '<' || a == "*" || a.find_first_of("[].") != std::string_view::npos ||
+           a.find_first_not_of("ACGTNacgtn") != std::string_view::npos;
+}
+
+}  // namespace
+
+void add_header_lines(bcf_hdr_t* h, const known_variants& known) {
+    std::string csq = std::string("##INFO=<ID=CSQ,Number=.,Type=String,Description=\"Consequence annotations from precis. Format: ") +
+                      csq_format() + "\">";
+    bcf_hdr_append(h, csq.c_str());
+    if (known.has_clinvar())
+        for (auto& f : k_info)
+            bcf_hdr_append(h, (std::string("##INFO=<ID=") + f[0] + ",Number=" + f[1] + ",Type=" + f[2] + ",Description=\"" + f[3] + "\">").c_str());
+    for (const auto& f : known.frequency_fields())
+        bcf_hdr_append(h, ("##INFO=<ID=POP_" + f + ",Number=A,Type=Float,Description=\"" + f +
+                           " of the allele in the --frequencies file\">").c_str());
+    if (bcf_hdr_sync(h) != 0) throw runtime_failure("bcf_hdr_sync failed while adding the annotate INFO fields");
+}
+
+std::string tsv_header() {
+    return "chrom\tpos\tref\talt\tallele\tconsequence\timpact\tsymbol\tgene\ttranscript\tbiotype\texon\tintron\thgvs_c\t"
+           "hgvs_p\tcdna_position\tcds_position\tprotein_position\tamino_acids\tcodons\tcanonical\tmane_select\tpick\n";
+}
+
+std::string findings_header() {
+    return "sample_id\tchrom\tpos\tref\talt\tgene\ttranscript\tconsequence\timpact\thgvs_c\thgvs_p\tzygosity\tclnsig\t"
+           "review_stars\tcondition\treason\n";
+}
+
+void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out) {
+    const char* contig = bcf_hdr_id2name(ctx.in_header, rec->rid);
+    const std::string chrom = contig;
+    auto where = [&] {  // built only for messages
+        std::string w = ctx.file;
+        w += ": record " + std::to_string(number) + " (" + chrom + ":";
+        w += std::to_string(rec->pos + 1) + ")";
+        return w;
+    };
+    auto g = ctx.genome->find(chrom);
+    std::vector<std::string> csq;
+    const int n_alt = rec->n_allele - 1;
+    std::vector<std::string> clnsig(n_alt > 0 ? n_alt : 0, "."), revstat = clnsig, clndn = clnsig, allele_id = clnsig, rs = clnsig;
+    std::vector<std::int32_t> stars(clnsig.size(), bcf_int32_missing);
+    std::vector<std::vector<float>> freq(ctx.known->frequency_fields().size(), std::vector<float>(clnsig.size()));
+    for (auto& f : freq) for (auto& v : f) bcf_float_set_missing(v);
+    bool usable = g != ctx.genome->end();
+    if (!usable) out.problems.emplace_back("contig absent from the FASTA", where());
+    std::string_view seq = usable ? std::string_view(g->second) : std::string_view();
+    std::string_view ref = rec->d.allele[0];
+    if (usable) {
+        std::int64_t end = rec->pos + static_cast<std::int64_t>(ref.size());
+        bool match = end <= static_cast<std::int64_t>(seq.size());
+        for (std::size_t i = 0; match && i < ref.size(); ++i)
+            match = std::toupper(static_cast<unsigned char>(ref[i])) == seq[static_cast<std::size_t>(rec->pos) + i] ||
+                    ref[i] == 'N' || seq[static_cast<std::size_t>(rec->pos) + i] == 'N';
+        if (!match) {
+            out.problems.emplace_back("REF does not match the FASTA", where() + ": REF " + std::string(ref.substr(0, 20)));
+            usable = false;
+        }
+    }
+    // VEP's allele string: the shared first base dropped when every allele has it.
+    bool strip = rec->n_allele > 1;
+    for (int a = 0; a < rec->n_allele && strip; ++a) strip = std::strlen(rec->d.allele[a]) > 0 && rec->d.allele[a][0] == ref[0];
+    bool all_single = true;
+    for (int a = 0; a < rec->n_allele; ++a) all_single = all_single && std::strlen(rec->d.allele[a]) == 1;
+    strip = strip && !all_single;
+    std::vector<int> genotypes;
+    int ploidy = 0;
+    if (ctx.want_findings && !ctx.samples.empty()) {
+        int32_t* gt = nullptr;
+        int ngt = 0;
+        int got = bcf_get_genotypes(ctx.in_header, rec, &gt, &ngt);
+        if (got > 0) {
+            genotypes.assign(gt, gt + got);
+            ploidy = got / static_cast<int>(ctx.samples.size());
+        }
+        std::free(gt);
+    }
+    for (int a = 1; usable && a < rec->n_allele; ++a) {
+        std::string upper_ref(ref), alt(rec->d.allele[a]);
+        if (symbolic(alt)) {
+            out.problems.emplace_back("symbolic or non-ACGTN allele skipped", where() + ": ALT " + alt.substr(0, 20));
+            continue;
+        }
+        for (char& c : upper_ref) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (char& c : alt) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        ++out.alleles;
+        allele_change change = normalise(seq, rec->pos, upper_ref, alt);
+        std::string shown = strip ? std::string(rec->d.allele[a] + 1) : std::string(rec->d.allele[a]);
+        if (shown.empty()) shown = "-";
+        std::int64_t qb = change.pos - (change.ref.empty() ? 1 : 0);
+        std::int64_t qe = std::max<std::int64_t>(change.pos + static_cast<std::int64_t>(change.ref.size()), change.pos + 1);
+        std::vector<transcript_effect> effects;
+        for (const transcript* t : ctx.genes->overlapping(chrom, qb, qe, 5000)) {
+            transcript_effect e = predict(*t, seq, change, 5000);
+            if (!e.terms.empty()) effects.push_back(std::move(e));
+        }
+        const clinvar_entry* cv = ctx.known->clinvar(chrom, change.pos, change.ref, change.alt);
+        if (cv) {
+            auto i = static_cast<std::size_t>(a - 1);
+            clnsig[i] = sanitize(cv->clnsig), revstat[i] = sanitize(cv->clnrevstat), clndn[i] = sanitize(cv->clndn);
+            allele_id[i] = sanitize(cv->allele_id), rs[i] = sanitize(cv->rs), stars[i] = cv->stars;
+        }
+        if (const auto* f = ctx.known->frequencies(chrom, change.pos, change.ref, change.alt))
+            for (std::size_t k = 0; k < f->size(); ++k)
+                if (!std::isnan((*f)[k])) freq[k][static_cast<std::size_t>(a - 1)] = (*f)[k];
+        std::size_t picked = effects.empty() ? 0 : pick(effects);
+        if (effects.empty()) csq.push_back(shown + "|intergenic_variant|MODIFIER|||||||||||||||||||1");
+        for (std::size_t i = 0; i < effects.size(); ++i) {
+            const transcript_effect& e = effects[i];
+            const transcript& t = *e.tx;
+            std::string hc = e.hgvs_c.empty() ? "" : t.id + ":" + e.hgvs_c;
+            std::string hp = e.hgvs_p.empty() ? "" : t.protein_id + ":" + e.hgvs_p;
+            std::string terms = terms_of(e);
+            std::string entry = shown + "|" + terms + "|" + std::string(name(impact_of(e.most_severe()))) + "|" +
+                                sanitize(t.gene_name) + "|" + t.gene_id + "|Transcript|" + t.id + "|" + t.biotype + "|" + e.exon +
+                                "|" + e.intron + "|" + hc + "|" + hp + "|" + e.cdna_position + "|" + e.cds_position + "|" +
+                                e.protein_position + "|" + e.amino_acids + "|" + e.codons + "|" + (t.canonical ? "YES" : "") +
+                                "|" + (t.mane ? "YES" : "") + "|" + (t.strand == '+' ? "1" : "-1") + "|" +
+                                (e.distance >= 0 ? std::to_string(e.distance) : "") + "|" + (i == picked ? "1" : "");
+            std::replace(entry.begin(), entry.end(), ',', '&');
+            csq.push_back(std::move(entry));
+            if (ctx.want_tsv) {
+                out.tsv += chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" + rec->d.allele[a] + "\t" + shown +
+                           "\t" + terms + "\t" + std::string(name(impact_of(e.most_severe()))) + "\t" + t.gene_name + "\t" + t.gene_id +
+                           "\t" + t.id + "\t" + t.biotype + "\t" + e.exon + "\t" + e.intron + "\t" + hc + "\t" + hp + "\t" +
+                           e.cdna_position + "\t" + e.cds_position + "\t" + e.protein_position + "\t" + e.amino_acids + "\t" +
+                           e.codons + "\t" + (t.canonical ? "1" : "0") + "\t" + (t.mane ? "1" : "0") + "\t" + (i == picked ? "1" : "0") + "\n";
+            }
+        }
+        if (effects.empty() && ctx.want_tsv)
+            out.tsv += chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" + rec->d.allele[a] + "\t" + shown +
+                       "\tintergenic_variant\tMODIFIER\t\t\t\t\t\t\t\t\t\t\t\t\t\t0\t0\t1\n";
+        out.entries += static_cast<std::int64_t>(std::max<std::size_t>(1, effects.size()));
+        // Findings: ClinVar (likely) pathogenic, or HIGH impact in a panel gene.
+        if (!ctx.want_findings || genotypes.empty()) continue;
+        const transcript_effect* chosen = effects.empty() ? nullptr : &effects[picked];
+        std::string reason;
+        if (cv && is_pathogenic(cv->clnsig)) reason = "clinvar";
+        else if (!ctx.panel->empty()) {
+            for (const auto& e : effects)
+                if (impact_of(e.most_severe()) == impact::high &&
+                    (ctx.panel->count(e.tx->gene_name) || ctx.panel->count(e.tx->gene_id))) {
+                    if (reason.empty() || (!chosen->tx->canonical && e.tx->canonical)) chosen = &e;
+                    reason = "high_impact_panel";
+                }
+        }
+        if (reason.empty()) continue;
+        for (std::size_t s = 0; s < ctx.samples.size(); ++s) {
+            int copies = 0, called = 0;
+            for (int p = 0; p < ploidy; ++p) {
+                int v = genotypes[s * static_cast<std::size_t>(ploidy) + static_cast<std::size_t>(p)];
+                if (v == bcf_int32_vector_end) break;
+                if (bcf_gt_is_missing(v)) continue;
+                ++called;
+                if (bcf_gt_allele(v) == a) ++copies;
+            }
+            if (copies == 0) continue;
+            const char* zyg = called == 1 ? "hemi" : copies == called ? "hom" : "het";
+            const transcript* t = chosen ? chosen->tx : nullptr;
+            out.findings += ctx.samples[s] + "\t" + chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" +
+                            rec->d.allele[a] + "\t" + (t ? t->gene_name : ".") + "\t" + (t ? t->id : ".") + "\t" +
+                            (chosen ? terms_of(*chosen) : "intergenic_variant") + "\t" +
+                            std::string(name(chosen ? impact_of(chosen->most_severe()) : impact::modifier)) + "\t" +
+                            (chosen && !chosen->hgvs_c.empty() ? t->id + ":" + chosen->hgvs_c : ".") + "\t" +
+                            (chosen && !chosen->hgvs_p.empty() ? t->protein_id + ":" + chosen->hgvs_p : ".") + "\t" + zyg + "\t" +
+                            (cv ? cv->clnsig : ".") + "\t" + (cv ? std::to_string(cv->stars) : ".") + "\t" + (cv ? cv->clndn : ".") +
+                            "\t" + reason + "\n";
+            ++out.finding_rows;
+        }
+    }
+    bcf_hdr_t* h = ctx.out_header;
+    if (!csq.empty()) {
+        std::string value;
+        for (const auto& c : csq) {
+            if (!value.empty()) value += ',';
+            value += c;
+        }
+        bcf_update_info_string(h, rec, "CSQ", value.c_str());
+    }
+    if (ctx.known->has_clinvar() && n_alt > 0 && std::any_of(clnsig.begin(), clnsig.end(), [](auto& s) { return s != "."; })) {
+        auto put = [&](const char* tag, const std::vector<std::string>& v) {
+            std::string joined;
+            for (const auto& s : v) {
+                if (!joined.empty()) joined += ',';
+                joined += s;
+            }
+            bcf_update_info_string(h, rec, tag, joined.c_str());
+        };
+        put("CLNSIG", clnsig), put("CLNREVSTAT", revstat), put("CLNDN", clndn), put("CLNALLELEID", allele_id), put("RS", rs);
+        bcf_update_info_int32(h, rec, "CLNSTARS", stars.data(), n_alt);
+    }
+    for (std::size_t k = 0; k < freq.size(); ++k)
+        if (std::any_of(freq[k].begin(), freq[k].end(), [](float v) { return !bcf_float_is_missing(v); }))
+            bcf_update_info_float(h, rec, ("POP_" + ctx.known->frequency_fields()[k]).c_str(), freq[k].data(), n_alt);
+    kstring_t line{0, 0, nullptr};
+    if (vcf_format(h, rec, &line) != 0) {
+        ks_free(&line);
+        throw runtime_failure(where() + ": cannot format the annotated record");
+    }
+    out.vcf_line.assign(line.s, line.l);
+    ks_free(&line);
+}
+
+}  // namespace detail
+}  // namespace precis::annotate

@@ -1,0 +1,105 @@
+# precis annotate on simulated data: valid indexed VCF with CSQ, identical output at 1/2/4 ranks, the planted
+# pathogenic variant of P0001 in --findings, agreement with bcftools csq, bad input counted or (--strict) fatal.
+source "$(dirname "$0")/lib.sh"
+
+"$precis" simulate --out-dir w --samples 100 --variants 8000 --genes 30 --patients 1 --coverage 1 --quiet
+common=(--ref w/reference.fa --genes w/genes.gff3 --known w/clinvar.vcf.gz --frequencies w/frequencies.vcf.gz)
+grep -P '\tgene\t' w/genes.gff3 | awk 'NR <= 3' | cut -f9 | cut -d';' -f2 | sed 's/Name=//' > panel.txt
+
+for n in 1 2 4; do
+  timeout 300 mpiexec -n $n "$precis" annotate "${common[@]}" --vcf w/cohort.vcf.gz --out np$n.vcf.gz \
+    --tsv np$n.tsv --findings np$n.findings.tsv --panel panel.txt --quiet || fail "annotate at $n ranks"
+done
+
+# A valid, indexed VCF that bcftools reads, with the declared CSQ field on every record.
+records_in=$(bcftools view -H w/cohort.vcf.gz | wc -l)
+records_out=$(bcftools view -H np1.vcf.gz | wc -l)
+[ "$records_in" -gt 0 ] && [ "$records_in" -eq "$records_out" ] && pass "$records_out records in and out" \
+  || fail "records: in $records_in, out $records_out"
+[ -f np1.vcf.gz.tbi ] && bcftools view -H -r chr1:1-100000 np1.vcf.gz > /dev/null && pass "indexed (.tbi) and region queries work" \
+  || fail "no usable .tbi"
+bcftools view -h np1.vcf.gz > header.txt
+grep -q '^##INFO=<ID=CSQ,.*Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp|cDNA_position|CDS_position|Protein_position|Amino_acids|Codons|CANONICAL' header.txt \
+  && pass "CSQ header" || fail "CSQ header missing"
+without=$(bcftools view -H -i 'INFO/CSQ=""' np1.vcf.gz 2>/dev/null | wc -l)
+with=$(bcftools query -f '%INFO/CSQ\n' np1.vcf.gz | grep -c '|' || true)
+[ "$with" -eq "$records_out" ] && pass "every record has a CSQ" || fail "CSQ on $with of $records_out records ($without empty)"
+fields=$(bcftools query -f '%INFO/CSQ\n' np1.vcf.gz | tr ',' '\n' | awk -F'|' '{print NF}' | sort -u | tr '\n' ' ')
+[ "$fields" = "22 " ] && pass "22 CSQ sub-fields in every entry" || fail "CSQ sub-field counts: $fields"
+bcftools query -f '%INFO/CSQ\t%INFO/CLNSIG\t%INFO/POP_AF\n' np1.vcf.gz > info.txt
+missense=$(cut -f1 info.txt | grep -c 'missense_variant|MODERATE' || true)
+clnsig=$(cut -f2 info.txt | grep -vc '^\.$' || true)
+pop_af=$(cut -f3 info.txt | grep -vc '^\.$' || true)
+intergenic=$(cut -f1 info.txt | grep -c 'intergenic_variant|MODIFIER' || true)
+[ "$intergenic" -gt 0 ] && pass "$intergenic records with intergenic entries" || fail "no intergenic entries"
+picks=$(cut -f1 info.txt | tr ',' '\n' | awk -F'|' '$22 == "1"' | wc -l)
+alleles=$(bcftools view -H np1.vcf.gz | awk -F'\t' '{n += split($5, a, ",")} END {print n}')
+[ "$picks" -eq "$alleles" ] && pass "one PICK per allele ($picks)" || fail "PICK entries $picks for $alleles alleles"
+[ "$missense" -gt 0 ] && pass "$missense records with missense entries" || fail "no missense entries"
+[ "$clnsig" -gt 0 ] && pass "ClinVar CLNSIG on $clnsig records" || fail "no CLNSIG"
+[ "$pop_af" -gt 0 ] && pass "POP_AF on $pop_af records" || fail "no POP_AF"
+
+# Identical output at any rank count (decompressed VCF, TSV, findings).
+for n in 2 4; do
+  cmp -s <(zcat np1.vcf.gz) <(zcat np$n.vcf.gz) && pass "VCF identical at 1 and $n ranks" || fail "VCF differs at $n ranks"
+  cmp -s np1.tsv np$n.tsv && pass "TSV identical at 1 and $n ranks" || fail "TSV differs at $n ranks"
+  cmp -s np1.findings.tsv np$n.findings.tsv && pass "findings identical at 1 and $n ranks" || fail "findings differ at $n ranks"
+done
+[ "$(head -1 np1.findings.tsv)" = "$(printf 'sample_id\tchrom\tpos\tref\talt\tgene\ttranscript\tconsequence\timpact\thgvs_c\thgvs_p\tzygosity\tclnsig\treview_stars\tcondition\treason')" ] \
+  && pass "findings columns" || fail "findings header: $(head -1 np1.findings.tsv)"
+panel_rows=$(awk -F'\t' 'NR > 1 && $16 == "high_impact_panel"' np1.findings.tsv | wc -l)
+[ "$panel_rows" -gt 0 ] && pass "$panel_rows panel findings" || fail "no high_impact_panel findings for $(tr '\n' ' ' < panel.txt)"
+
+# The planted pathogenic variant of P0001 is reported.
+"$precis" annotate "${common[@]}" --vcf w/patients/P0001.truth.vcf.gz --out p1.vcf.gz --findings p1.findings.tsv --quiet \
+  || fail "annotate P0001"
+planted=$(bcftools view -H -i 'INFO/PLANTED=1' w/patients/P0001.truth.vcf.gz | cut -f1,2,4,5 | awk 'NR == 1')
+if [ -n "$planted" ] && [ "$(awk -F'\t' -v p="$planted" 'NR > 1 && ($2 "\t" $3 "\t" $4 "\t" $5) == p && $16 == "clinvar" && ($13 ~ /athogenic/)' \
+     p1.findings.tsv | wc -l)" -eq 1 ]; then
+  pass "planted variant $planted in findings: $(grep -F "$(echo "$planted" | cut -f2)" p1.findings.tsv | cut -f6-16 | awk 'NR == 1')"
+else
+  fail "planted variant '$planted' not in findings"
+fi
+
+# Agreement with bcftools csq (local, sites-only) on the most severe consequence per record.
+bcftools view -G w/cohort.vcf.gz -Ou | bcftools csq -l -f w/reference.fa -g w/genes.gff3 -Ov -o csq.vcf 2> csq.log
+python3 "$src/bench/annotate_compare.py" np1.vcf.gz csq.vcf > agreement.txt
+cat agreement.txt
+while IFS=$'\t' read -r cls n ok rate; do
+  case $cls in SNV|indel|protein_change) awk -v r="$rate" -v n="$n" 'BEGIN { exit !(n > 20 && r >= 0.95) }' \
+    && pass "$cls agreement with bcftools csq $ok/$n" || fail "$cls agreement with bcftools csq $ok/$n below 0.95";; esac
+done < agreement.txt
+
+# Bad input: REF mismatch, unknown contig, symbolic allele: counted and warned; --strict: exit 2.
+{ zcat w/cohort.vcf.gz | grep '^##'; echo "##contig=<ID=chrUnknown>"; zcat w/cohort.vcf.gz | grep '^#CHROM' | cut -f1-8
+  zcat w/cohort.vcf.gz | grep -v '^#' | awk 'NR <= 3' | cut -f1-8
+  python3 - w/reference.fa <<'PY'
+import sys
+seq = "".join(l.strip() for l in open(sys.argv[1]).read().split(">chr1", 1)[1].split(">")[0].splitlines()[1:])
+base = seq[999999]
+wrong = "C" if base != "C" else "G"
+print(f"chr1\t1000000\t.\t{wrong}\tT\t.\t.\t.")
+print(f"chr1\t1000010\t.\t{seq[1000009]}\t<DEL>\t.\t.\t.")
+PY
+  echo -e "chrUnknown\t5\t.\tA\tT\t.\t.\t."; } > bad.vcf
+"$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf bad.vcf --out bad.vcf.gz 2> bad.log \
+  && pass "bad records do not stop a normal run" || fail "bad records crashed the run: $(cat bad.log)"
+grep -q "REF does not match the FASTA: 1 in total" bad.log && grep -q "contig absent from the FASTA: 1 in total" bad.log \
+  && grep -q "symbolic or non-ACGTN allele skipped: 1 in total" bad.log && pass "bad records counted" \
+  || fail "bad record counts: $(cat bad.log)"
+[ "$(bcftools view -H bad.vcf.gz | wc -l)" -eq 6 ] && pass "bad records kept in the output unannotated" || fail "records lost"
+expect_error 2 "REF does not match the FASTA" -- "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf bad.vcf \
+  --out strict.vcf.gz --strict --quiet
+{ cat w/genes.gff3; echo -e "chr1\tx\texon\tnot_a_number\t10\t.\t+\t.\tParent=transcript:X"; } > bad.gff3
+"$precis" annotate --ref w/reference.fa --genes bad.gff3 --vcf w/cohort.vcf.gz --out g.vcf.gz 2> g.log \
+  && grep -q "malformed line" g.log && pass "malformed GFF3 line counted" || fail "malformed GFF3: $(cat g.log)"
+expect_error 2 "malformed GFF3/GTF line" -- "$precis" annotate --ref w/reference.fa --genes bad.gff3 --vcf w/cohort.vcf.gz \
+  --out g2.vcf.gz --strict --quiet
+expect_error 2 "--out" -- "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf w/cohort.vcf.gz --out x.txt --quiet
+expect_mpi_error 2 "no index" -- timeout 120 mpiexec -n 2 "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 \
+  --vcf bad.vcf --out mpi.vcf.gz --quiet
+bgzip -c bad.vcf > bad.vcf.gz.in && mv bad.vcf.gz.in badidx.vcf.gz && bcftools index -t badidx.vcf.gz
+expect_mpi_error 2 "REF does not match the FASTA" -- timeout 120 mpiexec -n 2 "$precis" annotate --ref w/reference.fa \
+  --genes w/genes.gff3 --vcf badidx.vcf.gz --out mpi.vcf.gz --strict --quiet
+[ ! -e .strict.vcf.gz.precis-vcf.0 ] && [ ! -e strict.vcf.gz ] && [ ! -e mpi.vcf.gz ] && [ ! -e g2.vcf.gz ] && pass "no output left by failed runs" || fail "failed run left an output"
+finish

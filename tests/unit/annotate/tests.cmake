@@ -1,0 +1,2 @@
+precis_unit_test(test_annotate SOURCES unit/annotate/test_consequence.cpp unit/annotate/test_gene_model.cpp
+                 LIBS precis::annotate)
