@@ -17,7 +17,13 @@ packages=(
   slurmctld slurmd slurm-client munge
   # real data used by tests and benchmarks (shared/DATA.md)
   vt-examples shapeit4-example
+  # peer tools the tests compare with; real GFF3/GTF flavours for the annotate tests
+  plink2 python3-gffutils
 )
+# Only for benchmarks (scripts/bench.sh passes --bench): R with glmnet, snpEff.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(r-base-core r-cran-glmnet snpeff)
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "setup.sh: no apt-get here. On a cluster, install the dependencies with Spack:" >&2
