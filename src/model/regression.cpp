@@ -1,0 +1,212 @@
+#include "precis/model/regression.hpp"
+
+#include <Eigen/Cholesky>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <limits>
+
+namespace precis::model {
+
+namespace {
+
+using small_llt = Eigen::LLT<small_matrix>;
+
+/// Variance of the last coefficient: the last diagonal element of info^-1.
+double last_variance(const small_llt& llt, int k) {
+    small_vector e = small_vector::Zero(k);
+    e(k - 1) = 1;
+    return llt.solve(e)(k - 1);
+}
+
+constexpr int max_halvings = 40;
+
+bool finite(const small_vector& v) { return v.allFinite(); }
+
+/// Whether the last step was below the tolerance, relative to the size of the estimates.
+bool converged(const small_vector& step, const small_vector& beta, const logistic_control& control) {
+    return step.cwiseAbs().maxCoeff() < control.tolerance * (1.0 + beta.cwiseAbs().maxCoeff());
+}
+
+/// log(1 + exp(x)) without overflow.
+double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+
+/// Fills mu, the IRLS weights w (0 outside the mask) and returns the log-likelihood at ws.eta.
+double logistic_state(const double* y, const double* mask, regression_workspace& ws) {
+    const std::int64_t n = ws.x.rows();
+    double loglik = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const double eta = ws.eta[i];
+        const double mu = 1.0 / (1.0 + std::exp(-eta));
+        ws.mu[i] = mu;
+        ws.w[i] = mask[i] * mu * (1.0 - mu);
+        loglik += mask[i] * (y[i] * eta - softplus(eta));
+    }
+    return loglik;
+}
+
+/// X' W X (the Fisher information) with W = ws.w.
+void information(regression_workspace& ws, small_matrix& info) {
+    ws.xw = ws.x.array().colwise() * ws.w.array();
+    info.noalias() = ws.x.transpose() * ws.xw;
+}
+
+coefficient_test wald(const small_llt& llt, const small_vector& beta, int iterations) {
+    const int k = static_cast<int>(beta.size());
+    coefficient_test t;
+    t.iterations = iterations;
+    const double var = last_variance(llt, k);
+    if (!(var > 0) || !std::isfinite(var)) {
+        t.status = fit_status::singular;
+        return t;
+    }
+    t.status = fit_status::ok;
+    t.beta = beta(k - 1);
+    t.se = std::sqrt(var);
+    t.stat = t.beta / t.se;
+    t.p = normal_p(t.stat);
+    return t;
+}
+
+}  // namespace
+
+regression_workspace::regression_workspace(std::int64_t n, int k)
+    : x(n, k), xw(n, k), eta(n), mu(n), w(n), r(n), h(n) {}
+
+double normal_p(double z) { return std::erfc(std::fabs(z) / std::sqrt(2.0)); }
+
+double student_p(double t, double df) {
+    if (!std::isfinite(t)) return std::isnan(t) ? t : 0.0;
+    boost::math::students_t dist(df);
+    return 2.0 * boost::math::cdf(boost::math::complement(dist, std::fabs(t)));
+}
+
+coefficient_test linear_test(const double* y, const double* mask, std::int64_t obs, regression_workspace& ws) {
+    const int k = static_cast<int>(ws.x.cols());
+    const std::int64_t n = ws.x.rows();
+    coefficient_test t;
+    if (obs <= k) return t;
+    Eigen::Map<const Eigen::VectorXd> yv(y, n), mv(mask, n);
+    ws.xw = ws.x.array().colwise() * mv.array();
+    small_matrix info;
+    info.noalias() = ws.x.transpose() * ws.xw;
+    small_vector xty;
+    xty.noalias() = ws.xw.transpose() * yv;
+    small_llt llt(info);
+    if (llt.info() != Eigen::Success) return t;
+    small_vector beta = llt.solve(xty);
+    if (!finite(beta)) return t;
+    ws.eta.noalias() = ws.x * beta;
+    ws.r = (yv - ws.eta).cwiseProduct(mv);
+    const double df = static_cast<double>(obs - k);
+    const double sigma2 = ws.r.squaredNorm() / df;
+    const double var = sigma2 * last_variance(llt, k);
+    if (!(var > 0) || !std::isfinite(var)) return t;
+    t.status = fit_status::ok;
+    t.beta = beta(k - 1);
+    t.se = std::sqrt(var);
+    t.stat = t.beta / t.se;
+    t.p = student_p(t.stat, df);
+    return t;
+}
+
+coefficient_test logistic_test(const double* y, const double* mask, const small_vector& start,
+                               regression_workspace& ws, const logistic_control& control, small_vector* fitted) {
+    const int k = static_cast<int>(ws.x.cols());
+    const std::int64_t n = ws.x.rows();
+    Eigen::Map<const Eigen::VectorXd> yv(y, n), mv(mask, n);
+    small_vector beta = start, previous = start, score, step = small_vector::Zero(k);
+    small_matrix info;
+    small_llt llt;
+    coefficient_test fail;
+    fail.status = fit_status::no_convergence;
+    double previous_loglik = -std::numeric_limits<double>::infinity();
+    int halvings = 0;
+    for (int newton = 0; newton <= control.max_iterations;) {
+        ws.eta.noalias() = ws.x * beta;
+        const double loglik = logistic_state(y, mask, ws);
+        // Newton's method for the logistic likelihood can overshoot far from the optimum (e.g. from the
+        // null fit for a rare variant): halve the step while the likelihood drops.
+        if (loglik < previous_loglik && halvings < max_halvings) {
+            step *= 0.5;
+            beta = previous + step;
+            ++halvings;
+            continue;
+        }
+        halvings = 0;
+        information(ws, info);
+        llt.compute(info);
+        if (llt.info() != Eigen::Success) {
+            fail.status = fit_status::singular;
+            return fail;
+        }
+        if (newton > 0 && converged(step, beta, control)) {
+            if (fitted) *fitted = beta;
+            return wald(llt, beta, newton);
+        }
+        ws.r = (yv - ws.mu).cwiseProduct(mv);
+        score.noalias() = ws.x.transpose() * ws.r;
+        step = llt.solve(score);
+        if (!finite(step)) return fail;
+        previous = beta;
+        previous_loglik = loglik;
+        beta = previous + step;
+        if (std::fabs(beta(k - 1)) > control.max_abs_beta) return fail;
+        ++newton;
+    }
+    return fail;
+}
+
+coefficient_test firth_test(const double* y, const double* mask, const small_vector& start, regression_workspace& ws,
+                            const logistic_control& control) {
+    const int k = static_cast<int>(ws.x.cols());
+    const std::int64_t n = ws.x.rows();
+    constexpr double max_step = 5.0;  // largest Newton step (log-odds), as logistf
+    Eigen::Map<const Eigen::VectorXd> yv(y, n), mv(mask, n);
+    small_vector beta = start, previous = start, score, step = small_vector::Zero(k);
+    small_matrix info, l_inverse;
+    small_llt llt;
+    coefficient_test fail;
+    fail.status = fit_status::no_convergence;
+    double previous_loglik = -std::numeric_limits<double>::infinity();
+    int halvings = 0;
+    for (int newton = 0; newton <= control.max_iterations;) {
+        ws.eta.noalias() = ws.x * beta;
+        double loglik = logistic_state(y, mask, ws);
+        information(ws, info);
+        llt.compute(info);
+        if (llt.info() != Eigen::Success) {
+            fail.status = fit_status::singular;
+            return fail;
+        }
+        const auto l_factor = llt.matrixL();
+        loglik += l_factor.nestedExpression().diagonal().array().log().sum();  // 0.5 log|I|
+        // Fisher scoring on the penalised likelihood can overshoot (for rare variants by about twice the
+        // distance to the optimum, so full steps would oscillate around it): halve the step unless the
+        // penalised likelihood strictly increases.
+        if (newton > 0 && loglik <= previous_loglik && halvings < max_halvings && !converged(step, beta, control)) {
+            step *= 0.5;
+            beta = previous + step;
+            ++halvings;
+            continue;
+        }
+        halvings = 0;
+        if (newton > 0 && converged(step, beta, control)) return wald(llt, beta, newton);
+        // Hat-matrix diagonal h_i = w_i x_i' I^-1 x_i, via L^-1 (I = L L').
+        l_inverse = l_factor.solve(small_matrix::Identity(k, k));
+        ws.xw.noalias() = ws.x * l_inverse.transpose();
+        ws.h = ws.xw.rowwise().squaredNorm().cwiseProduct(ws.w);
+        ws.r = (yv - ws.mu + ws.h.cwiseProduct((0.5 - ws.mu.array()).matrix())).cwiseProduct(mv);
+        score.noalias() = ws.x.transpose() * ws.r;
+        step = llt.solve(score);
+        const double largest = step.cwiseAbs().maxCoeff();
+        if (largest > max_step) step *= max_step / largest;
+        if (!finite(step)) return fail;
+        previous = beta;
+        previous_loglik = loglik;
+        beta = previous + step;
+        ++newton;
+    }
+    return fail;
+}
+
+}  // namespace precis::model
