@@ -27,21 +27,27 @@ bool converged(const small_vector& step, const small_vector& beta, const logisti
     return step.cwiseAbs().maxCoeff() < control.tolerance * (1.0 + beta.cwiseAbs().maxCoeff());
 }
 
-/// log(1 + exp(x)) without overflow.
-double softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 
-/// Fills mu, the IRLS weights w (0 outside the mask) and returns the log-likelihood at ws.eta.
-double logistic_state(const double* y, const double* mask, regression_workspace& ws) {
+/// Fills mu and the IRLS weights w (0 outside the mask) at ws.eta; returns the log-likelihood when
+/// `want_loglik` (else 0). Whole-array expressions so that Eigen vectorises exp and log.
+double logistic_state(const double* y, const double* mask, regression_workspace& ws, bool want_loglik) {
     const std::int64_t n = ws.x.rows();
+    Eigen::Map<const Eigen::ArrayXd> ya(y, n), ma(mask, n);
+    ws.mu.array() = (1.0 + (-ws.eta.array()).exp()).inverse();
+    ws.w.array() = ma * ws.mu.array() * (1.0 - ws.mu.array());
+    if (!want_loglik) return 0;
+    // Probability of each observed outcome (1 outside the mask), floored at 1e-35 so that products of 8
+    // stay normal; the log of each product of 8 costs one log instead of eight.
+    ws.r.array() = (ma * (ya * ws.mu.array() + (1.0 - ya) * (1.0 - ws.mu.array())).max(1e-35) + (1.0 - ma));
+    const std::int64_t groups = n / 8;
     double loglik = 0;
-    for (std::int64_t i = 0; i < n; ++i) {
-        const double eta = ws.eta[i];
-        const double mu = 1.0 / (1.0 + std::exp(-eta));
-        ws.mu[i] = mu;
-        ws.w[i] = mask[i] * mu * (1.0 - mu);
-        loglik += mask[i] * (y[i] * eta - softplus(eta));
+    for (std::int64_t i = groups * 8; i < n; ++i) loglik += std::log(ws.r[i]);
+    double* r = ws.r.data();
+    for (std::int64_t g = 0; g < groups; ++g) {
+        const double* q = r + 8 * g;
+        r[g] = ((q[0] * q[1]) * (q[2] * q[3])) * ((q[4] * q[5]) * (q[6] * q[7]));
     }
-    return loglik;
+    return loglik + ws.r.head(groups).array().log().sum();
 }
 
 /// X' W X (the Fisher information) with W = ws.w.
@@ -123,10 +129,12 @@ coefficient_test logistic_test(const double* y, const double* mask, const small_
     int halvings = 0;
     for (int newton = 0; newton <= control.max_iterations;) {
         ws.eta.noalias() = ws.x * beta;
-        const double loglik = logistic_state(y, mask, ws);
         // Newton's method for the logistic likelihood can overshoot far from the optimum (e.g. from the
-        // null fit for a rare variant): halve the step while the likelihood drops.
-        if (loglik < previous_loglik && halvings < max_halvings) {
+        // null fit for a rare variant): halve the step while the likelihood drops. Steps below 0.5 are in
+        // Newton's quadratic region, where the check (a log per sample) is skipped.
+        const bool check = newton == 0 || step.cwiseAbs().maxCoeff() > 0.5;
+        const double loglik = logistic_state(y, mask, ws, check);
+        if (check && loglik < previous_loglik && halvings < max_halvings) {
             step *= 0.5;
             beta = previous + step;
             ++halvings;
@@ -148,7 +156,7 @@ coefficient_test logistic_test(const double* y, const double* mask, const small_
         step = llt.solve(score);
         if (!finite(step)) return fail;
         previous = beta;
-        previous_loglik = loglik;
+        previous_loglik = check ? loglik : -std::numeric_limits<double>::infinity();
         beta = previous + step;
         if (std::fabs(beta(k - 1)) > control.max_abs_beta) return fail;
         ++newton;
@@ -171,7 +179,7 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
     int halvings = 0;
     for (int newton = 0; newton <= control.max_iterations;) {
         ws.eta.noalias() = ws.x * beta;
-        double loglik = logistic_state(y, mask, ws);
+        double loglik = logistic_state(y, mask, ws, true);
         information(ws, info);
         llt.compute(info);
         if (llt.info() != Eigen::Success) {
