@@ -170,49 +170,58 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
     const std::int64_t n = ws.x.rows();
     constexpr double max_step = 5.0;  // largest Newton step (log-odds), as logistf
     Eigen::Map<const Eigen::VectorXd> yv(y, n), mv(mask, n);
-    small_vector beta = start, previous = start, score, step = small_vector::Zero(k);
     small_matrix info, l_inverse;
     small_llt llt;
-    coefficient_test fail;
-    fail.status = fit_status::no_convergence;
-    double previous_loglik = -std::numeric_limits<double>::infinity();
-    int halvings = 0;
-    for (int newton = 0; newton <= control.max_iterations;) {
+    // Penalised log-likelihood l + 0.5 log|I| at `beta`, and the Fisher-scoring step I^-1 U* there, with
+    // U* = X'(y - mu + h (1/2 - mu)) and h the diagonal of the hat matrix W^1/2 X I^-1 X' W^1/2.
+    auto evaluate = [&](const small_vector& beta, small_vector& step) {
         ws.eta.noalias() = ws.x * beta;
         double loglik = logistic_state(y, mask, ws, true);
         information(ws, info);
         llt.compute(info);
-        if (llt.info() != Eigen::Success) {
-            fail.status = fit_status::singular;
-            return fail;
-        }
+        if (llt.info() != Eigen::Success) return std::numeric_limits<double>::quiet_NaN();
         const auto l_factor = llt.matrixL();
-        loglik += l_factor.nestedExpression().diagonal().array().log().sum();  // 0.5 log|I|
-        // Fisher scoring on the penalised likelihood can overshoot (for rare variants by about twice the
-        // distance to the optimum, so full steps would oscillate around it): halve the step unless the
-        // penalised likelihood strictly increases.
-        if (newton > 0 && loglik <= previous_loglik && halvings < max_halvings && !converged(step, beta, control)) {
-            step *= 0.5;
-            beta = previous + step;
-            ++halvings;
-            continue;
-        }
-        halvings = 0;
-        if (newton > 0 && converged(step, beta, control)) return wald(llt, beta, newton);
-        // Hat-matrix diagonal h_i = w_i x_i' I^-1 x_i, via L^-1 (I = L L').
+        loglik += l_factor.nestedExpression().diagonal().array().log().sum();
         l_inverse = l_factor.solve(small_matrix::Identity(k, k));
         ws.xw.noalias() = ws.x * l_inverse.transpose();
         ws.h = ws.xw.rowwise().squaredNorm().cwiseProduct(ws.w);
         ws.r = (yv - ws.mu + ws.h.cwiseProduct((0.5 - ws.mu.array()).matrix())).cwiseProduct(mv);
+        small_vector score;
         score.noalias() = ws.x.transpose() * ws.r;
         step = llt.solve(score);
+        return loglik;
+    };
+    coefficient_test fail;
+    fail.status = fit_status::no_convergence;
+    small_vector beta = start, step, taken = small_vector::Zero(k), candidate, candidate_step;
+    double loglik = evaluate(beta, step);
+    for (int newton = 0; newton <= control.max_iterations; ++newton) {
+        if (std::isnan(loglik) || !finite(step)) {
+            fail.status = std::isnan(loglik) ? fit_status::singular : fit_status::no_convergence;
+            return fail;
+        }
+        if (converged(step, beta, control)) return wald(llt, beta, newton);
+        // Fisher scoring on the penalised likelihood can overshoot (for rare variants by about twice the
+        // distance to the optimum, so that full steps oscillate around it). When the step reverses the
+        // previous one, go to the secant estimate of the optimum between the two points instead.
+        const double back = step.norm(), forth = taken.norm();
+        if (newton > 0 && step.dot(taken) < 0) step *= forth / (forth + back);
         const double largest = step.cwiseAbs().maxCoeff();
         if (largest > max_step) step *= max_step / largest;
-        if (!finite(step)) return fail;
-        previous = beta;
-        previous_loglik = loglik;
-        beta = previous + step;
-        ++newton;
+        // Halve while the penalised likelihood drops; steps below 1e-3 are not checked, as rounding in the
+        // likelihood (~1e-13 relative) would then hide the change (~|I| step^2).
+        const bool check = step.cwiseAbs().maxCoeff() > 1e-3;
+        double next = -std::numeric_limits<double>::infinity();
+        for (int h = 0;; ++h) {
+            candidate = beta + step;
+            next = evaluate(candidate, candidate_step);
+            if (!check || !(next < loglik) || h == max_halvings) break;
+            step *= 0.5;
+        }
+        beta = candidate;
+        taken = step;
+        loglik = next;
+        step = candidate_step;
     }
     return fail;
 }
