@@ -125,14 +125,16 @@ coefficient_test logistic_test(const double* y, const double* mask, const small_
     small_llt llt;
     coefficient_test fail;
     fail.status = fit_status::no_convergence;
+    constexpr double max_step = 5.0;  // largest Newton step (log-odds)
     double previous_loglik = -std::numeric_limits<double>::infinity();
     int halvings = 0;
+    // Newton's method for the logistic likelihood can overshoot far from the optimum (e.g. from the null
+    // fit for a rare variant, where carriers' fitted risks saturate): steps are capped and halved while the
+    // likelihood drops. Steps below 0.5 are in Newton's quadratic region, where the check (a log per
+    // sample) is skipped.
+    bool check = true;
     for (int newton = 0; newton <= control.max_iterations;) {
         ws.eta.noalias() = ws.x * beta;
-        // Newton's method for the logistic likelihood can overshoot far from the optimum (e.g. from the
-        // null fit for a rare variant): halve the step while the likelihood drops. Steps below 0.5 are in
-        // Newton's quadratic region, where the check (a log per sample) is skipped.
-        const bool check = newton == 0 || step.cwiseAbs().maxCoeff() > 0.5;
         const double loglik = logistic_state(y, mask, ws, check);
         if (check && loglik < previous_loglik && halvings < max_halvings) {
             step *= 0.5;
@@ -141,6 +143,7 @@ coefficient_test logistic_test(const double* y, const double* mask, const small_
             continue;
         }
         halvings = 0;
+        if (!finite(beta) || std::fabs(beta(k - 1)) > control.max_abs_beta) return fail;
         information(ws, info);
         llt.compute(info);
         if (llt.info() != Eigen::Success) {
@@ -155,10 +158,12 @@ coefficient_test logistic_test(const double* y, const double* mask, const small_
         score.noalias() = ws.x.transpose() * ws.r;
         step = llt.solve(score);
         if (!finite(step)) return fail;
+        const double largest = step.cwiseAbs().maxCoeff();
+        if (largest > max_step) step *= max_step / largest;
         previous = beta;
         previous_loglik = check ? loglik : -std::numeric_limits<double>::infinity();
+        check = largest > 0.5;
         beta = previous + step;
-        if (std::fabs(beta(k - 1)) > control.max_abs_beta) return fail;
         ++newton;
     }
     return fail;
