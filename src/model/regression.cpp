@@ -23,8 +23,8 @@ constexpr int max_halvings = 40;
 bool finite(const small_vector& v) { return v.allFinite(); }
 
 /// Whether the last step was below the tolerance, relative to the size of the estimates.
-bool converged(const small_vector& step, const small_vector& beta, const logistic_control& control) {
-    return step.cwiseAbs().maxCoeff() < control.tolerance * (1.0 + beta.cwiseAbs().maxCoeff());
+bool converged(const small_vector& step, const small_vector& beta, double tolerance) {
+    return step.cwiseAbs().maxCoeff() < tolerance * (1.0 + beta.cwiseAbs().maxCoeff());
 }
 
 
@@ -51,9 +51,13 @@ double logistic_state(const double* y, const double* mask, regression_workspace&
 }
 
 /// X' W X (the Fisher information) with W = ws.w.
+/// For a handful of columns, k(k+1)/2 vectorised dot products beat a general matrix product (packing).
 void information(regression_workspace& ws, small_matrix& info) {
+    const Eigen::Index k = ws.x.cols();
     ws.xw = ws.x.array().colwise() * ws.w.array();
-    info.noalias() = ws.x.transpose() * ws.xw;
+    info.resize(k, k);
+    for (Eigen::Index a = 0; a < k; ++a)
+        for (Eigen::Index b = 0; b <= a; ++b) info(a, b) = info(b, a) = ws.x.col(a).dot(ws.xw.col(b));
 }
 
 coefficient_test wald(const small_llt& llt, const small_vector& beta, int iterations) {
@@ -150,7 +154,7 @@ coefficient_test logistic_test(const double* y, const double* mask, const small_
             fail.status = fit_status::singular;
             return fail;
         }
-        if (newton > 0 && converged(step, beta, control)) {
+        if (newton > 0 && converged(step, beta, control.tolerance)) {
             if (fitted) *fitted = beta;
             return wald(llt, beta, newton);
         }
@@ -205,7 +209,7 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
             fail.status = std::isnan(loglik) ? fit_status::singular : fit_status::no_convergence;
             return fail;
         }
-        if (converged(step, beta, control)) return wald(llt, beta, newton);
+        if (converged(step, beta, control.firth_tolerance)) return wald(llt, beta, newton);
         // Fisher scoring on the penalised likelihood can overshoot (for rare variants by about twice the
         // distance to the optimum, so that full steps oscillate around it). When the step reverses the
         // previous one, go to the secant estimate of the optimum between the two points instead.

@@ -46,7 +46,11 @@ coefficient_test linear_test(const double* y, const double* mask, std::int64_t o
 /// Iteration limits and tolerances of the logistic fits.
 struct logistic_control {
     int max_iterations = 50;
-    double tolerance = 1e-10;  ///< on max |step| (log-odds units)
+    /// Convergence when max |step| < tolerance * (1 + max |beta|). Newton converges quadratically, so the
+    /// estimate after a step of 1e-7 is within ~1e-14 of the optimum.
+    double tolerance = 1e-7;
+    /// The same for Firth's Fisher scoring, which converges only linearly near rare-variant optima.
+    double firth_tolerance = 1e-9;
     double max_abs_beta = 30;  ///< |beta| beyond this counts as divergence (separation)
 };
 
