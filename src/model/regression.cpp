@@ -230,7 +230,7 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
         const auto l_factor = llt.matrixL();
         loglik += l_factor.nestedExpression().diagonal().array().log().sum();
         l_inverse = l_factor.solve(small_matrix::Identity(k, k));
-        ws.xw.noalias() = ws.x * l_inverse.transpose();
+        ws.xw.noalias() = ws.x.lazyProduct(l_inverse.transpose());  // k x k: no GEMM packing
         ws.h = ws.xw.rowwise().squaredNorm().cwiseProduct(ws.w);
         ws.r = (yv - ws.mu + ws.h.cwiseProduct((0.5 - ws.mu.array()).matrix())).cwiseProduct(mv);
         small_vector score;
