@@ -49,6 +49,7 @@ firth=$(awk -F'\t' '$7 == "Y"' "$work/precis1.disease.glm.logistic.hybrid" | wc 
 t_pl=$(median plink2 2)
 t_p1=$(median precis_1rank 2)
 t_p2=$(median precis_2ranks 2)
+cpu() { awk -v u="$(median "$1" 3)" -v s="$(median "$1" 4)" 'BEGIN {printf "%.2f", u + s}'; }
 tput() { awk -v s="$nsam" -v v="$nvar" -v t="$1" 'BEGIN {printf "%.3g", s * v / t}'; }
 cat <<EOT
 ## gwas: precis gwas vs plink2 --glm firth-fallback
@@ -57,13 +58,15 @@ Input: simulated cohort, $nsam samples x $nvar biallelic variants (2 contigs), p
 (0/1), covariates age and sex (variance-standardised), logistic regression with Firth fallback
 ($firth variants used Firth). $threads threads per tool in total (precis at 2 ranks: $((threads / 2 > 0 ? threads / 2 : 1)) thread(s) per rank);
 median of $reps run(s), wall seconds. plink2 $(plink2 --version | head -1 | cut -d' ' -f2) reads a .pgen
-made beforehand, precis its cohort.h5. The machine is shared with other work: treat times as approximate.
+made beforehand, precis its cohort.h5. The machine (2 cores) is shared with other work: wall times
+depend on the load at the moment; CPU seconds (/usr/bin/time user + sys; for 2 ranks, of the mpiexec
+process tree) are the steadier comparison.
 
-| tool | wall s | time vs plink2 | samples x variants / s | peak RSS MB |
-|---|---|---|---|---|
-| plink2 --glm firth-fallback | $t_pl | 1.00 | $(tput "$t_pl") | $(($(median plink2 5) / 1024)) |
-| precis gwas, 1 rank | $t_p1 | $(ratio "$t_p1" "$t_pl") | $(tput "$t_p1") | $(($(median precis_1rank 5) / 1024)) |
-| precis gwas, 2 ranks | $t_p2 | $(ratio "$t_p2" "$t_pl") | $(tput "$t_p2") | $(($(median precis_2ranks 5) / 1024)) (per rank) |
+| tool | wall s | time vs plink2 | samples x variants / s | CPU s (user+sys) | CPU vs plink2 | peak RSS MB |
+|---|---|---|---|---|---|---|
+| plink2 --glm firth-fallback | $t_pl | 1.00 | $(tput "$t_pl") | $(cpu plink2) | 1.00 | $(($(median plink2 5) / 1024)) |
+| precis gwas, 1 rank | $t_p1 | $(ratio "$t_p1" "$t_pl") | $(tput "$t_p1") | $(cpu precis_1rank) | $(ratio "$(cpu precis_1rank)" "$(cpu plink2)") | $(($(median precis_1rank 5) / 1024)) |
+| precis gwas, 2 ranks | $t_p2 | $(ratio "$t_p2" "$t_pl") | $(tput "$t_p2") | $(cpu precis_2ranks) | $(ratio "$(cpu precis_2ranks)" "$(cpu plink2)") | $(($(median precis_2ranks 5) / 1024)) (per rank) |
 
 Agreement on the $shared variants both report with a p-value: max |delta log10 p| = $dlp; max relative
 delta beta = $rdb ($nrel variants >= 1e-4); max |delta beta| / SE = $dse; FIRTH? differs on $fm; NA rows

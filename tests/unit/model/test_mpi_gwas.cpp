@@ -135,6 +135,42 @@ TEST(mpi_gwas, every_rank_count_gives_the_one_rank_result) {
     if (comm.is_root()) fs::remove(path);
 }
 
+TEST(mpi_gwas, principal_components_join_the_design) {
+    mpi::communicator comm(MPI_COMM_WORLD);
+    const fs::path path = make_cohort(comm);
+    if (comm.is_root()) {  // /pca/scores [n_samples, 3], NaN for the sample outside the QC mask
+        auto file = h5::file::open(path, MPI_COMM_NULL, true);
+        auto pca = h5::group::create(file, "pca");
+        std::vector<double> scores;
+        for (std::int64_t s = 0; s < n_samples; ++s)
+            for (int c = 0; c < 3; ++c) scores.push_back(s == 9 ? std::nan("") : hash01(-20 - c, s) - 0.5);
+        h5::dataset::create(pca, "scores", H5T_IEEE_F64LE, {n_samples, 3}).write(scores.data(), {0, 0}, {n_samples, 3});
+    }
+    comm.barrier();
+    const logger log("gwas-test", log_level::warn, comm.rank());
+    gwas_options o;
+    o.cohort = path;
+    o.phenotype = "height";
+    o.covariates = {"sex"};
+    o.pcs = 2;
+    const auto with_pcs = run_gwas(o, comm, log);
+    o.pcs = 0;
+    const auto without = run_gwas(o, comm, log);
+    o.pcs = 4;  // more than /pca/scores has
+    EXPECT_THROW(run_gwas(o, comm, log), input_error);
+    if (comm.is_root()) {
+        EXPECT_EQ(with_pcs.predictors, (std::vector<std::string>{"sex", "PC1", "PC2"}));
+        EXPECT_EQ(with_pcs.n_samples, n_samples - 1);  // only the masked sample is dropped (age unused)
+        ASSERT_EQ(with_pcs.tests.size(), without.tests.size());
+        EXPECT_NE(with_pcs.tests[3].beta, without.tests[3].beta);  // the PCs change the fit
+        o.pcs = 2;
+        const mpi::communicator self(MPI_COMM_SELF);
+        expect_identical(with_pcs, run_gwas(o, self, log));
+    }
+    comm.barrier();
+    if (comm.is_root()) fs::remove(path);
+}
+
 TEST(mpi_gwas, bad_input_is_an_input_error_on_every_rank) {
     mpi::communicator comm(MPI_COMM_WORLD);
     const fs::path path = make_cohort(comm);
