@@ -229,9 +229,16 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
         if (llt.info() != Eigen::Success) return std::numeric_limits<double>::quiet_NaN();
         const auto l_factor = llt.matrixL();
         loglik += l_factor.nestedExpression().diagonal().array().log().sum();
+        // h_i = w_i sum_a (sum_{b<=a} L^-1_ab x_ib)^2, column by column (vectorised axpys over samples).
         l_inverse = l_factor.solve(small_matrix::Identity(k, k));
-        ws.xw.noalias() = ws.x.lazyProduct(l_inverse.transpose());  // k x k: no GEMM packing
-        ws.h = ws.xw.rowwise().squaredNorm().cwiseProduct(ws.w);
+        auto t = ws.xw.col(0);
+        ws.h.setZero();
+        for (int a = 0; a < k; ++a) {
+            t = l_inverse(a, 0) * ws.x.col(0);
+            for (int b = 1; b <= a; ++b) t += l_inverse(a, b) * ws.x.col(b);
+            ws.h += t.cwiseAbs2();
+        }
+        ws.h = ws.h.cwiseProduct(ws.w);
         ws.r = (yv - ws.mu + ws.h.cwiseProduct((0.5 - ws.mu.array()).matrix())).cwiseProduct(mv);
         small_vector score;
         score.noalias() = ws.x.transpose() * ws.r;
