@@ -250,18 +250,22 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
     Eigen::Map<const Eigen::VectorXd> yv(y, n), mv(mask, n);
     small_matrix info, l_inverse;
     small_llt llt;
-    // Penalised log-likelihood l + 0.5 log|I| at `beta`, and the Fisher-scoring step I^-1 U* there, with
-    // U* = X'(y - mu + h (1/2 - mu)) and h the diagonal of the hat matrix W^1/2 X I^-1 X' W^1/2.
-    auto evaluate = [&](const small_vector& beta, small_vector& step) {
+    // Penalised log-likelihood l + 0.5 log|I| at `beta` (-inf when not `wanted`, NaN when I is singular);
+    // leaves mu, w and the factor of I of that point in ws and llt.
+    auto evaluate = [&](const small_vector& beta, bool wanted) {
         ws.eta.noalias() = ws.x * beta;
-        double loglik = logistic_state(y, mask, ws, true);
+        const double loglik = logistic_state(y, mask, ws, wanted);
         information(ws, info);
         llt.compute(info);
         if (llt.info() != Eigen::Success) return std::numeric_limits<double>::quiet_NaN();
-        const auto l_factor = llt.matrixL();
-        loglik += l_factor.nestedExpression().diagonal().array().log().sum();
-        // h_i = w_i sum_a (sum_{b<=a} L^-1_ab x_ib)^2, column by column (vectorised axpys over samples).
-        l_inverse = l_factor.solve(small_matrix::Identity(k, k));
+        if (!wanted) return -std::numeric_limits<double>::infinity();
+        return loglik + llt.matrixL().nestedExpression().diagonal().array().log().sum();
+    };
+    // The Fisher-scoring step I^-1 U* at the last evaluated point, U* = X'(y - mu + h (1/2 - mu)), with h
+    // the diagonal of the hat matrix W^1/2 X I^-1 X' W^1/2: h_i = w_i sum_a (sum_{b<=a} L^-1_ab x_ib)^2,
+    // column by column (vectorised axpys over samples). Only for accepted points.
+    auto direction = [&](small_vector& step) {
+        l_inverse = llt.matrixL().solve(small_matrix::Identity(k, k));
         auto t = ws.xw.col(0);
         ws.h.setZero();
         for (int a = 0; a < k; ++a) {
@@ -274,17 +278,16 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
         small_vector score;
         score.noalias() = ws.x.transpose() * ws.r;
         step = llt.solve(score);
-        return loglik;
     };
     coefficient_test fail;
+    fail.status = fit_status::singular;
+    small_vector beta = start, step, taken = small_vector::Zero(k), candidate;
+    double loglik = evaluate(beta, true);
+    if (std::isnan(loglik)) return fail;
+    direction(step);
     fail.status = fit_status::no_convergence;
-    small_vector beta = start, step, taken = small_vector::Zero(k), candidate, candidate_step;
-    double loglik = evaluate(beta, step);
     for (int newton = 0; newton <= control.max_iterations; ++newton) {
-        if (std::isnan(loglik) || !finite(step)) {
-            fail.status = std::isnan(loglik) ? fit_status::singular : fit_status::no_convergence;
-            return fail;
-        }
+        if (!finite(step)) return fail;
         if (converged(step, beta, control.firth_tolerance)) return wald(llt, beta, newton);
         // Fisher scoring on the penalised likelihood can overshoot (for rare variants by about twice the
         // distance to the optimum, so that full steps oscillate around it). When the step reverses the
@@ -293,20 +296,24 @@ coefficient_test firth_test(const double* y, const double* mask, const small_vec
         if (newton > 0 && step.dot(taken) < 0) step *= forth / (forth + back);
         const double largest = step.cwiseAbs().maxCoeff();
         if (largest > max_step) step *= max_step / largest;
-        // Halve while the penalised likelihood drops; steps below 1e-3 are not checked, as rounding in the
-        // likelihood (~1e-13 relative) would then hide the change (~|I| step^2).
+        // Halve while the penalised likelihood drops; steps below 1e-3 are not checked (nor the likelihood
+        // computed), as rounding in the likelihood (~1e-13 relative) would then hide the change (~|I| step^2).
         const bool check = step.cwiseAbs().maxCoeff() > 1e-3;
-        double next = -std::numeric_limits<double>::infinity();
+        double next = 0;
         for (int h = 0;; ++h) {
             candidate = beta + step;
-            next = evaluate(candidate, candidate_step);
+            next = evaluate(candidate, check);
+            if (std::isnan(next)) {
+                fail.status = fit_status::singular;
+                return fail;
+            }
             if (!check || !(next < loglik) || h == max_halvings) break;
             step *= 0.5;
         }
         beta = candidate;
         taken = step;
         loglik = next;
-        step = candidate_step;
+        direction(step);
     }
     return fail;
 }
