@@ -69,6 +69,7 @@ fs::path make_cohort(const mpi::communicator& comm) {
         }
         writer.write_sample_values("phenotypes", "disease", y);
         writer.write_sample_values("phenotypes", "height", q);
+        writer.write_sample_values("phenotypes", "unmeasured", std::vector<double>(n_samples, std::nan("")));
         writer.write_sample_values("covariates", "age", age);
         writer.write_sample_values("covariates", "sex", sex);
         writer.close();
@@ -187,6 +188,9 @@ TEST(mpi_gwas, bad_input_is_an_input_error_on_every_rank) {
     EXPECT_THROW(run_gwas(o, comm, log), input_error);
     o.pcs = 0;
     o.covariates = {"weight"};
+    EXPECT_THROW(run_gwas(o, comm, log), input_error);
+    o.covariates = {};
+    o.phenotype = "unmeasured";  // no usable samples
     EXPECT_THROW(run_gwas(o, comm, log), input_error);
     comm.barrier();
     if (comm.is_root()) fs::remove(path);
