@@ -261,10 +261,14 @@ gwas_result run_gwas(const gwas_options& o, const mpi::communicator& comm, const
     std::vector<std::int8_t> dosages;
     tbb::enumerable_thread_specific<thread_state> states([&d] { return thread_state(d); });
     progress bar("gwas", static_cast<std::uint64_t>(n_rows), "variants", o.show_progress && comm.is_root());
+    // Rows per block: o.block_variants, fewer for very wide cohorts so that a block of dosages (all
+    // samples, at most 4 x block rows including masked ones) stays under 256 MiB.
+    const std::int64_t block = std::clamp<std::int64_t>((std::int64_t{64} << 20) / std::max<std::int64_t>(n_file, 1),
+                                                        1, std::max<std::int64_t>(o.block_variants, 1));
     for (std::int64_t first = mine.begin; first < mine.end;) {
-        std::int64_t last = std::min(first + o.block_variants, mine.end);
+        std::int64_t last = std::min(first + block, mine.end);
         const std::int64_t row0 = result.rows[static_cast<std::size_t>(first)];
-        while (result.rows[static_cast<std::size_t>(last - 1)] - row0 >= 4 * o.block_variants) --last;
+        while (result.rows[static_cast<std::size_t>(last - 1)] - row0 >= 4 * block) --last;
         const mpi::index_range rows{row0, result.rows[static_cast<std::size_t>(last - 1)] + 1};
         dosages.resize(static_cast<std::size_t>(rows.size() * n_file));
         cohort.read_dosage(rows, {0, n_file}, dosages.data(), h5::transfer::independent);
