@@ -19,5 +19,6 @@ int run_export(int argc, char** argv, MPI_Comm comm);
 int run_qc(int argc, char** argv, MPI_Comm comm);
 int run_pca(int argc, char** argv, MPI_Comm comm);
 int run_annotate(int argc, char** argv, MPI_Comm comm);
+int run_gwas(int argc, char** argv, MPI_Comm comm);
 
 }  // namespace precis::cli

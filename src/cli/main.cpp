@@ -27,7 +27,7 @@ const command commands[] = {
     {"export", "Cohort", "write a cohort HDF5 file back as VCF/BCF", precis::cli::run_export},
     {"qc", "Cohort", "variant and sample quality control masks", precis::cli::run_qc},
     {"pca", "Cohort", "principal components of the cohort", precis::cli::run_pca},
-    {"gwas", "Cohort", "per-variant association tests", nullptr},
+    {"gwas", "Cohort", "per-variant association tests", precis::cli::run_gwas},
     {"train", "Risk", "train a risk model over the cohort", nullptr},
     {"score", "Risk", "score samples with a model or PGS Catalog file", nullptr},
     {"report", "Risk", "per-patient risk reports and a cohort summary", nullptr},
