@@ -24,6 +24,9 @@ h5dump -A -H runs/demo/cohort.h5 >/dev/null
 diff <(bcftools norm -m- "$world/cohort.vcf.gz" 2>/dev/null | bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n') \
      <(bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' runs/demo/cohort.roundtrip.vcf.gz) >/dev/null \
   && echo "round trip: genotypes identical"
+bcftools view -h runs/demo/P0001.annotated.vcf.gz | grep -q '^##INFO=<ID=CSQ' && echo "annotation: CSQ declared"
+echo "P0001 reportable findings: $(( $(wc -l <runs/demo/P0001.findings.tsv) - 1 ))"
+echo "gwas: $(awk -F'\t' 'NR > 1 && $NF == "." && $(NF-1) < 5e-8' runs/demo/gwas.disease.glm.logistic.hybrid | wc -l) variants at p < 5e-8"
 
 cat <<EOT
 
@@ -42,5 +45,11 @@ Demo finished. Outputs:
       the cohort as HDF5 (h5dump -H runs/demo/cohort.h5; format in docs/formats.md)
   runs/demo/cohort.roundtrip.vcf.gz
       cohort.h5 exported back to VCF
-Stages not in this version yet: index align call annotate qc pca gwas train score report workflow
+  runs/demo/qc.*, runs/demo/pca.eigenvec, pca.eigenval
+      quality control (masks in cohort.h5 /qc) and principal components (/pca)
+  runs/demo/gwas.disease.glm.logistic.hybrid, gwas.disease.manhattan.svg, gwas.disease.qq.svg
+      association results in plink2's layout, Manhattan and QQ plots
+  runs/demo/P0001.annotated.vcf.gz, P0001.annotated.tsv, P0001.findings.tsv
+      the patient's variants with consequences, HGVS, ClinVar, and the reportable findings
+Stages not in this version yet: index align call train score report workflow
 EOT
