@@ -28,7 +28,7 @@ const command commands[] = {
     {"qc", "Cohort", "variant and sample quality control masks", nullptr},
     {"pca", "Cohort", "principal components of the cohort", nullptr},
     {"gwas", "Cohort", "per-variant association tests", nullptr},
-    {"train", "Risk", "train a risk model over the cohort", nullptr},
+    {"train", "Risk", "train a risk model over the cohort", precis::cli::run_train},
     {"score", "Risk", "score samples with a model or PGS Catalog file", nullptr},
     {"report", "Risk", "per-patient risk reports and a cohort summary", nullptr},
     {"workflow", "Workflows", "run a stage graph locally or on Slurm", nullptr},
