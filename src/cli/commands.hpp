@@ -17,5 +17,6 @@ int run_simulate(int argc, char** argv, MPI_Comm comm);
 int run_convert(int argc, char** argv, MPI_Comm comm);
 int run_export(int argc, char** argv, MPI_Comm comm);
 int run_train(int argc, char** argv, MPI_Comm comm);
+int run_score(int argc, char** argv, MPI_Comm comm);
 
 }  // namespace precis::cli

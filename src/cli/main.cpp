@@ -29,7 +29,7 @@ const command commands[] = {
     {"pca", "Cohort", "principal components of the cohort", nullptr},
     {"gwas", "Cohort", "per-variant association tests", nullptr},
     {"train", "Risk", "train a risk model over the cohort", precis::cli::run_train},
-    {"score", "Risk", "score samples with a model or PGS Catalog file", nullptr},
+    {"score", "Risk", "score samples with a model or PGS Catalog file", precis::cli::run_score},
     {"report", "Risk", "per-patient risk reports and a cohort summary", nullptr},
     {"workflow", "Workflows", "run a stage graph locally or on Slurm", nullptr},
 };

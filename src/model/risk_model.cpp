@@ -96,6 +96,7 @@ void write_model(const risk_model& m, const std::filesystem::path& path) {
         t.set_attribute("n", m.test.n), t.set_attribute("cases", m.test.cases);
         put(t, "calibration_predicted", m.test.bin_predicted), put(t, "calibration_observed", m.test.bin_observed);
         put(t, "calibration_count", m.test.bin_count);
+        put(t, "test_samples", m.test_samples);
 
         auto k = h5::group::create(f, "calibration");
         k.set_attribute("intercept", m.calibration.intercept), k.set_attribute("slope", m.calibration.slope);

@@ -166,6 +166,7 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
         if (t.fold[i] >= 0) y_train.push_back(t.y[i]), prevalence += t.y[i];
         if (t.fold[i] != static_cast<std::int64_t>(detail::role::test)) continue;
         y_test.push_back(t.y[i]), eta_test.push_back(eta_all[i]);
+        m.test_samples.push_back(cohort.samples()[static_cast<std::size_t>(source.kept_samples()[i])]);
         p_test.push_back(t.family == family::binomial ? logistic(eta_all[i]) : eta_all[i] * t.y_sd + t.y_mean);
     }
     prevalence /= static_cast<double>(y_train.size());

@@ -49,6 +49,7 @@ struct risk_model {
     // Held-out test metrics (binomial), the recalibration used for absolute risk.
     auc_result test_auc;
     classification_metrics test;
+    std::vector<std::string> test_samples;  ///< ids of the held-out test samples, cohort order
     double test_r2 = 0;  ///< gaussian: squared correlation of prediction and outcome on the test samples
     recalibration calibration;
 
