@@ -201,25 +201,36 @@ private:
         }
     }
 
-    // Gradient of the quadratic approximation along working column k, (1/n) sum_i x_ik w_i rho_i, from
-    // the fixed-point terms m_q. Collective (one small exact reduction).
-    double coordinate_gradient(std::size_t k) {
+    // Gradients of the quadratic approximation along working columns ks[from, to), (1/n) sum_i x_ik w_i rho_i,
+    // from the fixed-point terms m_q. Collective: one small exact reduction for the whole run.
+    std::vector<double> coordinate_gradients(const std::vector<std::size_t>& ks, std::size_t from, std::size_t to) {
         const std::size_t n = static_cast<std::size_t>(m_d.n_local);
-        std::vector<std::int64_t> acc(3, 0);
-        double s = 0;
-        if (is_dense(k)) {
-            for (std::size_t i = 0; i < n; ++i) acc[0] += fixed(dense_value(k, i) * m_w[i] * m_rho[i]);
-            sum_exact(acc, m_comm);
-            s = static_cast<double>(acc[0]);
-        } else {
-            const std::int8_t* g = genotypes(k);
-            for (std::size_t i = 0; i < n; ++i)
-                if (g[i] >= 0) acc[static_cast<std::size_t>(g[i])] += m_q[i];
-            sum_exact(acc, m_comm);
-            const auto& l = lut(k);
-            for (int v = 0; v < 3; ++v) s += l[v] * static_cast<double>(acc[static_cast<std::size_t>(v)]);
+        std::vector<std::int64_t> acc(3 * (to - from), 0);
+        for (std::size_t t = from; t < to; ++t) {
+            const std::size_t k = ks[t];
+            std::int64_t* a = acc.data() + 3 * (t - from);
+            if (is_dense(k)) {
+                for (std::size_t i = 0; i < n; ++i) a[0] += fixed(dense_value(k, i) * m_w[i] * m_rho[i]);
+            } else {
+                const std::int8_t* g = genotypes(k);
+                for (std::size_t i = 0; i < n; ++i)
+                    if (g[i] >= 0) a[g[i]] += m_q[i];
+            }
         }
-        return s / fixed_point_scale / m_n;
+        sum_exact(acc, m_comm);
+        std::vector<double> out(to - from, 0.0);
+        for (std::size_t t = from; t < to; ++t) {
+            const std::int64_t* a = acc.data() + 3 * (t - from);
+            double s = 0;
+            if (is_dense(ks[t])) {
+                s = static_cast<double>(a[0]);
+            } else {
+                const auto& l = lut(ks[t]);
+                for (int v = 0; v < 3; ++v) s += l[v] * static_cast<double>(a[v]);
+            }
+            out[t - from] = s / fixed_point_scale / m_n;
+        }
+        return out;
     }
 
     // Moves coefficient k by delta in the local working residuals.
@@ -236,19 +247,31 @@ private:
         }
     }
 
-    // One coordinate-descent sweep over `ks`; returns the largest weighted squared change.
+    // One coordinate-descent sweep over `ks`; returns the largest weighted squared change. Under MPI the
+    // gradients of a run of coordinates come from one reduction, valid up to the first coordinate that
+    // moves (the run then restarts after it): the same arithmetic as one reduction per coordinate, with
+    // runs that double while nothing moves (a full sweep mostly leaves zeros at zero).
     double sweep(const std::vector<std::size_t>& ks, const std::vector<double>& diag, double l1, double l2) {
         double change = 0;
-        for (auto k : ks) {
-            if (diag[k] <= 0) continue;
-            double& b = coef(k);
-            double u = coordinate_gradient(k) + diag[k] * b;
-            double nb = is_dense(k) ? u / diag[k] : soft_threshold(u, l1) / (diag[k] + l2);
-            if (nb == b) continue;
-            double delta = nb - b;
-            b = nb;
-            shift(k, delta);
-            change = std::max(change, diag[k] * delta * delta);
+        std::size_t pos = 0, run = 1;
+        while (pos < ks.size()) {
+            const std::size_t end = std::min(ks.size(), pos + run);
+            auto grads = coordinate_gradients(ks, pos, end);
+            bool moved = false;
+            for (; pos < end && !moved; ++pos) {
+                const std::size_t k = ks[pos];
+                if (diag[k] <= 0) continue;
+                double& b = coef(k);
+                double u = grads[pos - (end - grads.size())] + diag[k] * b;
+                double nb = is_dense(k) ? u / diag[k] : soft_threshold(u, l1) / (diag[k] + l2);
+                if (nb == b) continue;
+                double delta = nb - b;
+                b = nb;
+                shift(k, delta);
+                change = std::max(change, diag[k] * delta * delta);
+                moved = true;
+            }
+            run = (moved || m_comm.size() == 1) ? 1 : std::min<std::size_t>(2 * run, 256);
         }
         return change;
     }

@@ -3,8 +3,8 @@
 # the simulation's truth and plink2 --score; bad input exits 2 naming the fault.
 source "$(dirname "$0")/lib.sh"
 
-"$precis" simulate --out-dir sim --samples 3000 --variants 4000 --contigs 2 --contig-length 2000000 --genes 4 \
-  --patients 1 --causal 30 --heritability 0.6 --quiet
+"$precis" simulate --out-dir sim --samples 8000 --variants 2000 --contigs 2 --contig-length 2000000 --genes 4 \
+  --patients 1 --causal 20 --heritability 0.6 --quiet
 "$precis" convert --vcf sim/cohort.vcf.gz --phenotypes sim/phenotypes.tsv --covariates sim/covariates.tsv \
   --out cohort.h5 --quiet
 mpiexec -n 2 "$precis" train --cohort cohort.h5 --phenotype disease --covariates age,sex --out model.h5 \
@@ -12,7 +12,7 @@ mpiexec -n 2 "$precis" train --cohort cohort.h5 --phenotype disease --covariates
 [ -s model.h5 ] && [ -s pgs.txt ] && pass "train wrote model.h5 and pgs.txt" || fail "train outputs missing"
 
 # h5 attribute / string dataset readers (h5dump ships with HDF5).
-attr() { h5dump -y -a "$1" model.h5 | awk '/DATA \{/ {getline; gsub(/[^0-9eE.+-]/, "", $0); print; exit}'; }
+attr() { h5dump -y -a "$1" model.h5 >attr.txt; awk '/DATA \{/ && !done {getline; gsub(/[^0-9eE.+-]/, ""); print; done = 1}' attr.txt; }
 h5dump -y -w 0 -d /metrics/test_samples model.h5 | grep -o '"[^"]*"' | tr -d '"' >test_samples.txt
 # auc FILE: AUC of column 1 (score) for column 2 (0/1), ties averaged.
 auc() {
@@ -33,7 +33,8 @@ awk -v a="$model_auc" -v b="$truth_auc" 'BEGIN {exit !(a >= b - 0.02)}' &&
 # Causal variants recovered: most of the 20 largest standardised weights (|w| sd, sd = sqrt(2f(1-f))) lie
 # within 5 kb of a planted causal variant.
 tail -n +2 sim/truth/causal_variants.tsv | cut -f1,2 >causal.txt
-grep -v '^#' pgs.txt | tail -n +2 | awk '{w = $5 < 0 ? -$5 : $5; print w * sqrt(2 * $6 * (1 - $6)), $1, $2}' | sort -gr | head -20 >top.txt
+grep -v '^#' pgs.txt | tail -n +2 | awk '{w = $5 < 0 ? -$5 : $5; print w * sqrt(2 * $6 * (1 - $6)), $1, $2}' | sort -gr >ranked.txt
+head -20 ranked.txt >top.txt
 near=$(awk 'NR == FNR {c[NR] = $1 " " $2; n = NR; next} {for (i = 1; i <= n; i++) {split(c[i], a, " ");
   if (a[1] == $2 && (a[2] - $3 < 5000 && $3 - a[2] < 5000)) {k++; break}}} END {print k + 0}' causal.txt top.txt)
 [ "$near" -ge 12 ] && pass "$near of the top 20 weights near a causal variant" ||
@@ -45,7 +46,7 @@ mpiexec -n 2 "$precis" score --model model.h5 --cohort cohort.h5 --out s2.tsv --
 cmp -s s1.tsv s2.tsv && pass "score at 1 and 2 ranks identical" || fail "score differs between 1 and 2 ranks"
 [ "$(head -1 s1.tsv)" = "$(printf 'sample_id\traw_score\tpercentile\tz\tancestry_z\tabsolute_risk\tmatched_variants\ttotal_variants')" ] &&
   pass "scores.tsv header" || fail "scores.tsv header: $(head -1 s1.tsv)"
-[ "$(tail -n +2 s1.tsv | wc -l)" -eq 3000 ] && pass "3000 scored samples" || fail "scored $(tail -n +2 s1.tsv | wc -l) samples"
+[ "$(tail -n +2 s1.tsv | wc -l)" -eq 8000 ] && pass "8000 scored samples" || fail "scored $(tail -n +2 s1.tsv | wc -l) samples"
 awk -F'\t' 'NR > 1 && ($7 != $8 || $6 == "NA" || $6 <= 0 || $6 >= 1 || $3 < 0 || $3 > 100) {bad++} END {exit bad > 0}' s1.tsv &&
   pass "all variants matched; risks in (0, 1); percentiles in [0, 100]" || fail "bad rows in s1.tsv"
 "$precis" score --pgs pgs.txt --cohort cohort.h5 --out spgs.tsv --quiet
@@ -67,7 +68,7 @@ if command -v plink2 >/dev/null; then
   awk 'NR == FNR {if (FNR > 1) p[$1] = $NF; next} FNR > 1 {d = $2 - p[$1]; if (d < 0) d = -d; a = p[$1] < 0 ? -p[$1] : p[$1]; d = d / (a > 1 ? a : 1); if (d > m) m = d; n++}
     END {printf "%g %d\n", m, n}' plink.sscore snofreq.tsv >plink_diff.txt
   read -r maxdiff n <plink_diff.txt
-  awk -v m="$maxdiff" -v n="$n" 'BEGIN {exit !(m <= 5e-6 && n == 3000)}' &&
+  awk -v m="$maxdiff" -v n="$n" 'BEGIN {exit !(m <= 5e-6 && n == 8000)}' &&
     pass "plink2 --score sums equal to its 6 printed digits (max |diff| / max(1, |sum|) $maxdiff)" ||
     fail "plink2 --score sums differ: max relative |diff| $maxdiff over $n samples"
 fi
