@@ -9,7 +9,7 @@ mkdir -p "$work"
 timings=$work/timings.txt
 : >"$timings"
 samples=${BENCH_TRAIN_SAMPLES:-4000}
-variants=${BENCH_TRAIN_VARIANTS:-10000}
+variants=${BENCH_TRAIN_VARIANTS:-6000}
 alpha=0.5
 
 if [ ! -s "$work/cohort.h5" ]; then
@@ -36,7 +36,7 @@ cat >"$work/glmnet.R" <<'REOF'
 suppressMessages(library(glmnet))
 args <- commandArgs(TRUE); dir <- args[1]; alpha <- as.numeric(args[2])
 samples <- readLines(file.path(dir, "samples.txt"))
-g <- scan(file.path(dir, "dosage.tsv"), what = list("", rep(list(0), length(samples)))[c(1, rep(2, length(samples)))],
+g <- scan(file.path(dir, "dosage.tsv"), what = c(list(""), rep(list(0), length(samples))),
           sep = "\t", na.strings = "NA", quiet = TRUE)
 ids <- g[[1]]; G <- do.call(cbind, g[-1]); G <- t(G); colnames(G) <- ids
 for (j in seq_len(ncol(G))) { m <- mean(G[, j], na.rm = TRUE); G[is.na(G[, j]), j] <- m }
@@ -56,13 +56,13 @@ auc <- (sum(r[yt == 1]) - np * (np + 1) / 2) / (np * nn)
 b <- as.matrix(coef(fit, s = "lambda.min"))[-(1:3), 1]
 write.table(data.frame(id = names(b), w = b), file.path(dir, "glmnet_weights.tsv"), sep = "\t", quote = FALSE,
             row.names = FALSE)
-cat(sprintf("%.3f %.4f %d\n", t1 - t0, auc, sum(b != 0)))
+writeLines(sprintf("%.3f %.4f %d", t1 - t0, auc, sum(b != 0)), file.path(dir, "glmnet_summary.txt"))
 REOF
 measure r_glmnet -- Rscript "$work/glmnet.R" "$work" $alpha
-read -r t_fit auc_r nz_r < <(Rscript "$work/glmnet.R" "$work" $alpha)
+read -r t_fit auc_r nz_r <"$work/glmnet_summary.txt"
 auc_p=$(h5dump -y -a /metrics/auc "$work/model.h5" | awk '/DATA \{/ {getline; gsub(/[^0-9eE.+-]/, ""); print; exit}')
 nz_p=$(grep -vc '^#' "$work/pgs.txt" | awk '{print $1 - 1}')
-corr=$(awk -F'\t' 'NR == FNR {if (FNR > 1) {split($0, a, "\t"); c = a[1]; sub(/^chr/, "", c);
+corr=$(awk -F'\t' 'NR == FNR {if (FNR > 1) {split($0, a, "\t");
     p[a[1] ":" a[2] ":" a[4] ":" a[3]] = a[5]} next}
   FNR > 1 {x = $2; yv = ($1 in p) ? p[$1] : 0; n++; sx += x; sy += yv; sxx += x * x; syy += yv * yv; sxy += x * yv}
   END {printf "%.4f", (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy))}' \

@@ -167,11 +167,11 @@ std::vector<score_row> score(const score_options& o, const mpi::communicator& co
         covariates.assign(raw.raw.size(), model.covariate_mean);  // unknown for a VCF: the training means
     }
     const std::int64_t matched = comm.size() > 1 ? comm.max(raw.matched) : raw.matched;
-    log.info("matched ", matched, " of ", w.variants.size(), " weighted variants (",
-             100.0 * static_cast<double>(matched) / static_cast<double>(w.variants.size()), "%)");
     if (matched == 0)
         throw input_error(weights_file + ": none of its " + std::to_string(w.variants.size()) + " variants matched " +
                           (o.cohort.empty() ? o.vcf : o.cohort).string() + " (contig, position and alleles)");
+    log.info("matched ", matched, " of ", w.variants.size(), " weighted variants (",
+             100.0 * static_cast<double>(matched) / static_cast<double>(w.variants.size()), "%)");
     if (!comm.is_root()) return {};
 
     std::vector<score_row> rows;
