@@ -34,17 +34,17 @@ fi
 h5dump -y -w 0 -d /metrics/test_samples "$work/model.h5" | grep -o '"[^"]*"' | tr -d '"' >"$work/test_samples.txt"
 cat >"$work/glmnet.R" <<'REOF'
 suppressMessages(library(glmnet))
-args <- commandArgs(TRUE); dir <- args[1]; alpha <- as.numeric(args[2])
+args <- commandArgs(TRUE); dir <- args[1]; alpha <- as.numeric(args[2]); lam_p <- as.numeric(args[3])
 samples <- readLines(file.path(dir, "samples.txt"))
 g <- scan(file.path(dir, "dosage.tsv"), what = c(list(""), rep(list(0), length(samples))),
           sep = "\t", na.strings = "NA", quiet = TRUE)
 ids <- g[[1]]; G <- do.call(cbind, g[-1]); G <- t(G); colnames(G) <- ids
 for (j in seq_len(ncol(G))) { m <- mean(G[, j], na.rm = TRUE); G[is.na(G[, j]), j] <- m }
-G <- G[, apply(G, 2, var) > 0]
+test <- samples %in% readLines(file.path(dir, "test_samples.txt"))
+G <- G[, apply(G[!test, ], 2, var) > 0]
 ph <- read.delim(file.path(dir, "world/phenotypes.tsv")); cv <- read.delim(file.path(dir, "world/covariates.tsv"))
 y <- ph$disease[match(samples, ph$sample_id)]
 X <- cbind(age = cv$age[match(samples, cv$sample_id)], sex = cv$sex[match(samples, cv$sample_id)], G)
-test <- samples %in% readLines(file.path(dir, "test_samples.txt"))
 set.seed(1)
 t0 <- proc.time()[["elapsed"]]
 fit <- cv.glmnet(X[!test, ], y[!test], family = "binomial", alpha = alpha, nfolds = 5, nlambda = 50,
@@ -56,17 +56,25 @@ auc <- (sum(r[yt == 1]) - np * (np + 1) / 2) / (np * nn)
 b <- as.matrix(coef(fit, s = "lambda.min"))[-(1:3), 1]
 write.table(data.frame(id = names(b), w = b), file.path(dir, "glmnet_weights.tsv"), sep = "\t", quote = FALSE,
             row.names = FALSE)
-writeLines(sprintf("%.3f %.4f %d", t1 - t0, auc, sum(b != 0)), file.path(dir, "glmnet_summary.txt"))
+# glmnet at precis's chosen lambda (glmnet rescales penalty factors to sum to the column count: p / (p + 2)).
+lam <- lam_p * ncol(G) / (ncol(G) + 2)
+f2 <- glmnet(X[!test, ], y[!test], family = "binomial", alpha = alpha, lambda.min.ratio = 1e-3, nlambda = 200,
+             penalty.factor = c(0, 0, rep(1, ncol(G))), thresh = 1e-10)
+eta2 <- predict(f2, X[test, ], s = lam, type = "link")[, 1]; r2 <- rank(eta2)
+b2 <- as.matrix(coef(f2, s = lam))[-(1:3), 1]
+pg <- read.delim(pipe(paste("grep -v '^#'", file.path(dir, "pgs.txt"))),
+                 colClasses = c(chr_name = "character", effect_allele = "character", other_allele = "character"))
+key <- paste(pg$chr_name, pg$chr_position, pg$other_allele, pg$effect_allele, sep = ":")
+wp <- setNames(rep(0, length(b2)), names(b2)); wp[key[key %in% names(b2)]] <- pg$effect_weight[key %in% names(b2)]
+sdv <- apply(G[!test, ], 2, function(v) sqrt(mean((v - mean(v))^2)))
+writeLines(sprintf("%.3f %.4f %d %.4f %d %.4f %.4f", t1 - t0, auc, sum(b != 0), (sum(r2[yt == 1]) - np * (np + 1) / 2) / (np * nn),
+                   sum(b2 != 0), cor(b2 * sdv, wp * sdv), cor(b2, wp)), file.path(dir, "glmnet_summary.txt"))
 REOF
-measure r_glmnet -- Rscript "$work/glmnet.R" "$work" $alpha
-read -r t_fit auc_r nz_r <"$work/glmnet_summary.txt"
+lambda_p=$(h5dump -y -a /path/chosen_lambda "$work/model.h5" | awk '/DATA \{/ {getline; gsub(/[^0-9eE.+-]/, ""); print}')
+measure r_glmnet -- Rscript "$work/glmnet.R" "$work" $alpha "$lambda_p"
+read -r t_fit auc_r nz_r auc_same nz_same corr_std corr_orig <"$work/glmnet_summary.txt"
 auc_p=$(h5dump -y -a /metrics/auc "$work/model.h5" | awk '/DATA \{/ {getline; gsub(/[^0-9eE.+-]/, ""); print; exit}')
 nz_p=$(grep -vc '^#' "$work/pgs.txt" | awk '{print $1 - 1}')
-corr=$(awk -F'\t' 'NR == FNR {if (FNR > 1) {split($0, a, "\t");
-    p[a[1] ":" a[2] ":" a[4] ":" a[3]] = a[5]} next}
-  FNR > 1 {x = $2; yv = ($1 in p) ? p[$1] : 0; n++; sx += x; sy += yv; sxx += x * x; syy += yv * yv; sxy += x * yv}
-  END {printf "%.4f", (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy))}' \
-  <(grep -v '^#' "$work/pgs.txt") "$work/glmnet_weights.tsv")
 t_r=$(median r_glmnet 2)
 t_p1=$(median precis_train_1rank 2)
 t_p2=$(median precis_train_2ranks 2)
@@ -83,9 +91,11 @@ the dosage text (its cv.glmnet alone: ${t_fit} s).
 |---|---|---|---|---|---|
 | R glmnet cv.glmnet | $t_r | 1.00 | $(( $(median r_glmnet 5) / 1024 )) | $auc_r | $nz_r |
 | precis train, 1 rank | $t_p1 | $(ratio "$t_p1" "$t_r") | $(( $(median precis_train_1rank 5) / 1024 )) | $auc_p | $nz_p |
+| R glmnet at precis's lambda (no CV) | | | | $auc_same | $nz_same |
 | precis train, 2 ranks | $t_p2 | $(ratio "$t_p2" "$t_r") | $(( $(median precis_train_2ranks 5) / 1024 )) (per rank) | same model | |
 
 Test AUC difference: $(awk -v a="$auc_p" -v b="$auc_r" 'BEGIN {d = a - b; printf "%.4f", d}') (goal |d| <= 0.005).
-Correlation of the variant weights (original scale, all variants, zeros included): $corr (goal >= 0.99).
+Correlation of the variant weights with glmnet's at precis's lambda (all variants, zeros included):
+standardised scale (w x sd) $corr_std, original scale $corr_orig (goal >= 0.99).
 Parallel efficiency 1 -> 2 ranks: $(awk -v a="$t_p1" -v b="$t_p2" 'BEGIN {printf "%.2f", a / (2 * b)}').
 EOT
