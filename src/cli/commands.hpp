@@ -20,5 +20,7 @@ int run_qc(int argc, char** argv, MPI_Comm comm);
 int run_pca(int argc, char** argv, MPI_Comm comm);
 int run_annotate(int argc, char** argv, MPI_Comm comm);
 int run_gwas(int argc, char** argv, MPI_Comm comm);
+int run_train(int argc, char** argv, MPI_Comm comm);
+int run_score(int argc, char** argv, MPI_Comm comm);
 
 }  // namespace precis::cli

@@ -28,8 +28,8 @@ const command commands[] = {
     {"qc", "Cohort", "variant and sample quality control masks", precis::cli::run_qc},
     {"pca", "Cohort", "principal components of the cohort", precis::cli::run_pca},
     {"gwas", "Cohort", "per-variant association tests", precis::cli::run_gwas},
-    {"train", "Risk", "train a risk model over the cohort", nullptr},
-    {"score", "Risk", "score samples with a model or PGS Catalog file", nullptr},
+    {"train", "Risk", "train a risk model over the cohort", precis::cli::run_train},
+    {"score", "Risk", "score samples with a model or PGS Catalog file", precis::cli::run_score},
     {"report", "Risk", "per-patient risk reports and a cohort summary", nullptr},
     {"workflow", "Workflows", "run a stage graph locally or on Slurm", nullptr},
 };

@@ -1,0 +1,28 @@
+#pragma once
+/// PGS Catalog scoring files (format 2.0): writing a model's weights and parsing any scoring file.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "precis/model/risk_model.hpp"
+
+namespace precis::model {
+
+/// A parsed scoring file: header `#key=value` lines and the weighted variants.
+struct pgs_score {
+    std::map<std::string, std::string> header;  ///< e.g. pgs_id, genome_build, weight_type
+    std::vector<weighted_variant> variants;     ///< ref/alt empty; other_allele empty when the file has none
+};
+
+/// Writes the nonzero weights of `m` as a PGS Catalog scoring file (columns chr_name chr_position
+/// effect_allele other_allele effect_weight allelefrequency_effect) atomically.
+void write_pgs_file(const risk_model& m, const std::filesystem::path& path, const std::string& pgs_id,
+                    const std::string& genome_build);
+
+/// Parses a scoring file (plain text). Required columns: chr_name, chr_position, effect_allele and
+/// effect_weight; other_allele and allelefrequency_effect are used when present. Throws input_error
+/// naming the file and line for a missing column, a short row or a non-numeric value.
+pgs_score read_pgs_file(const std::filesystem::path& path);
+
+}  // namespace precis::model

@@ -1,0 +1,177 @@
+// model.h5: groups /variants /covariates /path /metrics /calibration /reference, attributes on the root.
+#include "precis/model/risk_model.hpp"
+
+#include <algorithm>
+
+#include "precis/core/atomic_output.hpp"
+#include "precis/core/error.hpp"
+#include "precis/h5/dataset.hpp"
+#include "precis/h5/file.hpp"
+
+namespace precis::model {
+
+namespace {
+
+template <class T> void put(const h5::object& parent, const std::string& name, const std::vector<T>& v, hid_t type) {
+    auto ds = h5::dataset::create(parent, name, type, {v.size()});
+    if (!v.empty()) ds.write(v.data(), {0}, {v.size()}, h5::transfer::independent);
+}
+void put(const h5::object& parent, const std::string& name, const std::vector<double>& v) {
+    put(parent, name, v, H5T_IEEE_F64LE);
+}
+void put(const h5::object& parent, const std::string& name, const std::vector<std::int64_t>& v) {
+    put(parent, name, v, H5T_STD_I64LE);
+}
+void put(const h5::object& parent, const std::string& name, const std::vector<std::string>& v) {
+    auto ds = h5::create_string_dataset(parent, name, v.size(), h5::max_length(v));
+    if (!v.empty()) h5::write_strings(ds, v, 0, h5::transfer::independent);
+}
+template <class T> std::vector<T> get(const h5::object& parent, const std::string& name) {
+    auto ds = h5::dataset::open(parent, name);
+    return ds.dims().at(0) == 0 ? std::vector<T>{} : ds.read_all<T>();
+}
+std::vector<std::string> get_strings(const h5::object& parent, const std::string& name) {
+    auto ds = h5::dataset::open(parent, name);
+    auto n = ds.dims().at(0);
+    return n == 0 ? std::vector<std::string>{} : h5::read_strings(ds, 0, n);
+}
+
+}  // namespace
+
+void write_model(const risk_model& m, const std::filesystem::path& path) {
+    atomic_output out(path);
+    {
+        auto f = h5::file::create(out.temp_path());
+        f.set_attribute("format", model_format);
+        f.set_attribute("format_version", model_format_version);
+        f.set_attribute("family", m.family);
+        f.set_attribute("model_type", m.model_type);
+        f.set_attribute("phenotype", m.phenotype);
+        f.set_attribute("intercept", m.intercept);
+        f.set_attribute("command", m.command);
+        f.set_attribute("created", m.created);
+        f.set_attribute("precis_version", m.precis_version);
+        f.set_attribute("cohort_path", m.cohort_path);
+        f.set_attribute("cohort_created", m.cohort_created);
+        f.set_attribute("cohort_command", m.cohort_command);
+        f.set_attribute("cohort_bytes", m.cohort_bytes);
+
+        auto v = h5::group::create(f, "variants");
+        std::vector<std::string> chrom, ref, alt, effect, other;
+        std::vector<std::int64_t> pos;
+        std::vector<double> weight, freq;
+        for (const auto& x : m.variants) {
+            chrom.push_back(x.chrom), ref.push_back(x.ref), alt.push_back(x.alt);
+            effect.push_back(x.effect_allele), other.push_back(x.other_allele), pos.push_back(x.pos);
+            weight.push_back(x.weight), freq.push_back(x.effect_frequency);
+        }
+        put(v, "chrom", chrom), put(v, "pos", pos), put(v, "ref", ref), put(v, "alt", alt);
+        put(v, "effect_allele", effect), put(v, "other_allele", other);
+        put(v, "weight", weight), put(v, "effect_allele_frequency", freq);
+
+        auto c = h5::group::create(f, "covariates");
+        put(c, "name", m.covariate_names), put(c, "weight", m.covariate_weights);
+        put(c, "mean", m.covariate_mean), put(c, "sd", m.covariate_sd);
+
+        auto p = h5::group::create(f, "path");
+        p.set_attribute("alpha", m.alpha);
+        p.set_attribute("selection", m.selection);
+        p.set_attribute("folds", m.folds);
+        p.set_attribute("seed", m.seed);
+        p.set_attribute("test_fraction", m.test_fraction);
+        p.set_attribute("chosen_index", m.chosen_index);
+        p.set_attribute("chosen_lambda", m.lambda.empty() ? 0.0 : m.lambda[static_cast<std::size_t>(m.chosen_index)]);
+        p.set_attribute("n_train", m.n_train);
+        p.set_attribute("n_test", m.n_test);
+        p.set_attribute("converged", std::int64_t{m.converged});
+        put(p, "lambda", m.lambda), put(p, "cv_deviance", m.cv_deviance), put(p, "cv_deviance_se", m.cv_deviance_se);
+        put(p, "cv_auc", m.cv_auc), put(p, "n_nonzero", m.n_nonzero);
+
+        auto t = h5::group::create(f, "metrics");
+        t.set_attribute("auc", m.test_auc.auc), t.set_attribute("auc_se", m.test_auc.se);
+        t.set_attribute("auc_lower", m.test_auc.lower), t.set_attribute("auc_upper", m.test_auc.upper);
+        t.set_attribute("threshold", m.test.threshold), t.set_attribute("accuracy", m.test.accuracy);
+        t.set_attribute("sensitivity", m.test.sensitivity), t.set_attribute("specificity", m.test.specificity);
+        t.set_attribute("f1", m.test.f1), t.set_attribute("brier", m.test.brier), t.set_attribute("r2", m.test_r2);
+        t.set_attribute("n", m.test.n), t.set_attribute("cases", m.test.cases);
+        put(t, "calibration_predicted", m.test.bin_predicted), put(t, "calibration_observed", m.test.bin_observed);
+        put(t, "calibration_count", m.test.bin_count);
+        put(t, "test_samples", m.test_samples);
+
+        auto k = h5::group::create(f, "calibration");
+        k.set_attribute("intercept", m.calibration.intercept), k.set_attribute("slope", m.calibration.slope);
+        k.set_attribute("converged", std::int64_t{m.calibration.converged});
+
+        auto r = h5::group::create(f, "reference");
+        r.set_attribute("mean", m.reference_mean), r.set_attribute("sd", m.reference_sd);
+        r.set_attribute("pc_residual_sd", m.pc_residual_sd);
+        put(r, "scores", m.reference_scores), put(r, "pc_weights", m.pc_weights);
+        f.close();
+    }
+    out.commit();
+}
+
+risk_model read_model(const std::filesystem::path& path) {
+    require_readable_file(path, "--model");
+    auto f = h5::file::open(path);
+    const std::string where = path.string();
+    if (!f.has_attribute("format") || f.string_attribute("format") != model_format)
+        throw input_error(where + ": not a precis model file (format attribute is not '" + model_format + "')");
+    if (auto v = f.string_attribute("format_version"); v != model_format_version)
+        throw input_error(where + ": model format_version " + v + " not supported (this precis reads " +
+                          model_format_version + ")");
+    risk_model m;
+    m.family = f.string_attribute("family");
+    m.model_type = f.string_attribute("model_type");
+    m.phenotype = f.string_attribute("phenotype");
+    m.intercept = f.double_attribute("intercept");
+    m.command = f.string_attribute("command");
+    m.created = f.string_attribute("created");
+    m.cohort_path = f.string_attribute("cohort_path");
+
+    auto v = h5::group::open(f, "variants");
+    auto chrom = get_strings(v, "chrom"), ref = get_strings(v, "ref"), alt = get_strings(v, "alt");
+    auto effect = get_strings(v, "effect_allele"), other = get_strings(v, "other_allele");
+    auto pos = get<std::int64_t>(v, "pos");
+    auto weight = get<double>(v, "weight"), freq = get<double>(v, "effect_allele_frequency");
+    for (std::size_t i = 0; i < pos.size(); ++i)
+        m.variants.push_back({chrom.at(i), pos[i], ref.at(i), alt.at(i), effect.at(i), other.at(i), weight.at(i),
+                              freq.at(i)});
+
+    auto c = h5::group::open(f, "covariates");
+    m.covariate_names = get_strings(c, "name");
+    m.covariate_weights = get<double>(c, "weight");
+    m.covariate_mean = get<double>(c, "mean");
+    m.covariate_sd = get<double>(c, "sd");
+
+    auto p = h5::group::open(f, "path");
+    m.alpha = p.double_attribute("alpha");
+    m.chosen_index = p.int64_attribute("chosen_index");
+    m.lambda = get<double>(p, "lambda");
+
+    auto t = h5::group::open(f, "metrics");
+    m.test_auc.auc = t.double_attribute("auc");
+
+    auto k = h5::group::open(f, "calibration");
+    m.calibration.intercept = k.double_attribute("intercept");
+    m.calibration.slope = k.double_attribute("slope");
+    m.calibration.converged = k.int64_attribute("converged") != 0;
+
+    auto r = h5::group::open(f, "reference");
+    m.reference_mean = r.double_attribute("mean");
+    m.reference_sd = r.double_attribute("sd");
+    m.pc_residual_sd = r.double_attribute("pc_residual_sd");
+    m.reference_scores = get<double>(r, "scores");
+    m.pc_weights = get<double>(r, "pc_weights");
+    return m;
+}
+
+double percentile(const std::vector<double>& reference, double score) {
+    if (reference.empty()) return 0;
+    auto lo = std::lower_bound(reference.begin(), reference.end(), score);
+    auto hi = std::upper_bound(reference.begin(), reference.end(), score);
+    double below = static_cast<double>(lo - reference.begin()), ties = static_cast<double>(hi - lo);
+    return 100.0 * (below + 0.5 * ties) / static_cast<double>(reference.size());
+}
+
+}  // namespace precis::model

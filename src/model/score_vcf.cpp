@@ -1,0 +1,79 @@
+// Scoring a patient VCF/BCF: one pass over the records, matching weighted variants by contig and position.
+#include <htslib/vcf.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "precis/core/error.hpp"
+#include "precis/io/vcf.hpp"
+#include "precis/model/detail/scoring.hpp"
+
+namespace precis::model::detail {
+
+raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, bool absent_is_reference,
+                     const logger& log) {
+    require_readable_file(path, "--vcf");
+    io::vcf_reader reader(path);
+    raw_scores out;
+    out.samples = reader.samples();
+    const std::size_t ns = out.samples.size();
+    if (ns == 0) throw input_error(path.string() + ": no samples (a sites-only VCF cannot be scored)");
+    out.raw.assign(ns, 0.0);
+    std::map<std::pair<std::string, std::int64_t>, std::vector<std::size_t>> by_site;
+    for (std::size_t k = 0; k < w.variants.size(); ++k)
+        by_site[{normalise_contig(w.variants[k].chrom), w.variants[k].pos}].push_back(k);
+    std::set<std::string> contigs;
+    for (const auto& c : reader.contigs()) contigs.insert(normalise_contig(c.name));
+    std::vector<std::uint8_t> seen(w.variants.size(), 0);
+    io::bcf1_ptr rec(bcf_init());
+    int32_t* gt = nullptr;
+    int n_gt = 0;
+    while (reader.next(rec.get(), BCF_UN_ALL)) {
+        std::string chrom = normalise_contig(bcf_hdr_id2name(reader.header(), rec->rid));
+        contigs.insert(chrom);
+        auto it = by_site.find({chrom, rec->pos + 1});
+        if (it == by_site.end()) continue;
+        int got = bcf_get_genotypes(reader.header(), rec.get(), &gt, &n_gt);
+        if (got <= 0) throw input_error::at(path.string(), reader.where(rec.get()), "no GT field");
+        const int ploidy = got / static_cast<int>(ns);
+        for (auto k : it->second) {
+            const auto& v = w.variants[k];
+            int effect = -1, other = v.other_allele.empty() ? 0 : -1;
+            for (int a = 0; a < rec->n_allele; ++a) {
+                if (v.effect_allele == rec->d.allele[a]) effect = a;
+                if (!v.other_allele.empty() && v.other_allele == rec->d.allele[a]) other = a;
+            }
+            if (effect < 0 || other < 0 || seen[k]) continue;
+            seen[k] = 1;
+            ++out.matched;
+            for (std::size_t s = 0; s < ns; ++s) {
+                double dosage = 0;
+                bool missing = false;
+                for (int p = 0; p < ploidy; ++p) {
+                    int32_t a = gt[s * static_cast<std::size_t>(ploidy) + static_cast<std::size_t>(p)];
+                    if (a == bcf_int32_vector_end) break;
+                    if (bcf_gt_is_missing(a)) missing = true;
+                    else dosage += bcf_gt_allele(a) == effect;
+                }
+                out.raw[s] += v.weight * (missing ? missing_dosage(v) : dosage);
+            }
+        }
+    }
+    std::free(gt);
+    // Weighted variants without a record on a contig the VCF covers.
+    std::int64_t absent = 0;
+    for (std::size_t k = 0; k < w.variants.size(); ++k) {
+        if (seen[k]) continue;
+        const auto& v = w.variants[k];
+        if (!contigs.count(normalise_contig(v.chrom))) continue;
+        if (!absent_is_reference || !w.reference_allele_known) continue;  // unmatched: contributes nothing
+        ++absent, ++out.matched;
+        double dosage = v.effect_allele == v.ref ? 2.0 : 0.0;
+        for (auto& r : out.raw) r += v.weight * dosage;
+    }
+    if (absent > 0) log.info(path.string(), ": ", absent, " weighted variants without a record counted as homozygous reference");
+    return out;
+}
+
+}  // namespace precis::model::detail

@@ -1,0 +1,236 @@
+// precis train: path on the training samples, k-fold CV with the same lambdas, test metrics, recalibration,
+// reference distribution, all on the original (unstandardised) scale in the returned model.
+#include "precis/model/train.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+
+#include "precis/core/build_info.hpp"
+#include "precis/core/error.hpp"
+#include "precis/model/detail/shard_gather.hpp"
+#include "precis/model/detail/training_data.hpp"
+
+namespace precis::model {
+
+namespace {
+
+using detail::gather_shards;
+
+std::string utc_now() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+// Deviance contribution of one sample (binomial: -2 log-likelihood; gaussian: squared error).
+double deviance(family f, double y, double eta) {
+    if (f == family::gaussian) return (y - eta) * (y - eta);
+    double p = std::clamp(logistic(eta), 1e-15, 1 - 1e-15);
+    return -2 * (y * std::log(p) + (1 - y) * std::log(1 - p));
+}
+
+std::vector<std::uint8_t> local_use(const detail::training_data& t, bool (*keep)(std::int64_t, std::int64_t),
+                                    std::int64_t fold) {
+    std::vector<std::uint8_t> use;
+    for (auto i = t.shard.begin; i < t.shard.end; ++i) use.push_back(keep(t.fold[static_cast<std::size_t>(i)], fold));
+    return use;
+}
+
+// Polygenic score (original scale, missing = 2 * frequency) of every local sample.
+std::vector<double> local_pgs(const detail::training_data& t, const std::vector<double>& weight) {
+    const design& d = t.d;
+    std::vector<double> out(static_cast<std::size_t>(d.n_local), 0.0);
+    for (std::int64_t j = 0; j < d.n_variants; ++j) {
+        const double w = weight[static_cast<std::size_t>(j)];
+        if (w == 0) continue;
+        const std::int8_t* g = d.dosage.data() + j * d.n_local;
+        for (std::int64_t i = 0; i < d.n_local; ++i)
+            out[static_cast<std::size_t>(i)] += w * (g[i] >= 0 ? g[i] : t.variant_mean[static_cast<std::size_t>(j)]);
+    }
+    return out;
+}
+
+}  // namespace
+
+risk_model train(const train_options& o, const mpi::communicator& comm, const logger& log) {
+    if (o.folds < 2) throw input_error("--folds must be at least 2");
+    if (!(o.test_fraction > 0 && o.test_fraction < 1)) throw input_error("--test-fraction must lie in (0, 1)");
+    if (o.select != "deviance" && o.select != "auc") throw input_error("--select must be deviance or auc");
+    if (o.net.nlambda < 1) throw input_error("--nlambda must be at least 1");
+    if (!(o.net.lambda_min_ratio > 0 && o.net.lambda_min_ratio < 1)) throw input_error("--lambda-min-ratio must lie in (0, 1)");
+    require_readable_file(o.cohort, "--cohort");
+    auto cohort = h5::cohort_reader::open(o.cohort, comm.size() > 1 ? comm.get() : MPI_COMM_NULL);
+    auto masks = read_masks(cohort);
+    genotype_source source(cohort, masks, comm);
+    auto t = detail::load_training_data(o, cohort, source, comm, log);
+    elastic_net_options net = o.net;
+    net.family = t.family;
+    if (t.family == family::gaussian && o.select == "auc") throw input_error("--select auc needs a 0/1 phenotype");
+
+    auto train_fold = [](std::int64_t f, std::int64_t) { return f >= 0; };
+    auto full = fit_path(t.d, local_use(t, train_fold, 0), net, {}, comm);
+    log.info("path: ", full.lambda.size(), " lambdas from ", full.lambda.front(), " to ", full.lambda.back());
+
+    // Cross-validation: out-of-fold linear predictors per lambda.
+    const std::size_t nl = full.lambda.size(), n = t.y.size();
+    std::vector<std::vector<double>> oof_local(nl, std::vector<double>(static_cast<std::size_t>(t.d.n_local), 0.0));
+    for (int f = 0; f < o.folds; ++f) {
+        auto in_fit = [](std::int64_t g, std::int64_t fold) { return g >= 0 && g != fold; };
+        auto path = fit_path(t.d, local_use(t, in_fit, f), net, full.lambda, comm);
+        for (std::size_t l = 0; l < nl; ++l) {
+            auto eta = linear_predictor(t.d, path.fits[l]);
+            for (std::int64_t i = 0; i < t.d.n_local; ++i)
+                if (t.fold[static_cast<std::size_t>(t.shard.begin + i)] == f)
+                    oof_local[l][static_cast<std::size_t>(i)] = eta[static_cast<std::size_t>(i)];
+        }
+        log.info("cross-validation fold ", f + 1, "/", o.folds, " done");
+    }
+    risk_model m;
+    m.lambda = full.lambda;
+    std::vector<double> y_train_scaled;  // outcome on the fitting scale
+    for (std::size_t i = 0; i < n; ++i)
+        if (t.fold[i] >= 0) y_train_scaled.push_back((t.y[i] - t.y_mean) / t.y_sd);
+    std::vector<std::vector<double>> oof(nl);
+    for (std::size_t l = 0; l < nl; ++l) {
+        auto all = gather_shards(oof_local[l], comm);
+        std::vector<double> fold_sum(static_cast<std::size_t>(o.folds), 0.0), fold_n(static_cast<std::size_t>(o.folds), 0.0);
+        std::vector<double> eta;
+        double total = 0;
+        for (std::size_t i = 0, k = 0; i < n; ++i) {
+            if (t.fold[i] < 0) continue;
+            double dv = deviance(t.family, y_train_scaled[k++], all[i]);
+            fold_sum[static_cast<std::size_t>(t.fold[i])] += dv, fold_n[static_cast<std::size_t>(t.fold[i])] += 1;
+            total += dv;
+            eta.push_back(all[i]);
+        }
+        double mean = total / static_cast<double>(eta.size()), var = 0;
+        for (int f = 0; f < o.folds; ++f) {
+            double fm = fold_sum[static_cast<std::size_t>(f)] / fold_n[static_cast<std::size_t>(f)];
+            var += (fm - mean) * (fm - mean);
+        }
+        m.cv_deviance.push_back(mean);
+        m.cv_deviance_se.push_back(std::sqrt(var / (o.folds - 1) / o.folds));
+        m.cv_auc.push_back(t.family == family::binomial ? auc_delong(eta, y_train_scaled).auc : NAN);
+        std::int64_t nz = 0;
+        for (double b : full.fits[l].variants) nz += b != 0;
+        m.n_nonzero.push_back(nz);
+        oof[l] = std::move(eta);
+    }
+    std::size_t best = 0;
+    for (std::size_t l = 1; l < nl; ++l)
+        if (o.select == "auc" ? m.cv_auc[l] > m.cv_auc[best] : m.cv_deviance[l] < m.cv_deviance[best]) best = l;
+    m.chosen_index = static_cast<std::int64_t>(best);
+    const coefficients& c = full.fits[best];
+    m.converged = true;
+    for (const auto& f : full.fits) m.converged = m.converged && f.converged;
+    log.info("chosen lambda ", full.lambda[best], " (index ", best, "): ", m.n_nonzero[best],
+             " variants, CV deviance ", m.cv_deviance[best], ", CV AUC ", m.cv_auc[best]);
+
+    // Original scale.
+    m.family = t.family == family::binomial ? "binomial" : "gaussian";
+    m.phenotype = o.phenotype;
+    m.alpha = o.net.alpha, m.selection = o.select, m.folds = o.folds, m.seed = static_cast<std::int64_t>(o.seed);
+    m.test_fraction = o.test_fraction;
+    double intercept = c.intercept;
+    std::vector<double> weight(static_cast<std::size_t>(t.d.n_variants), 0.0);
+    for (std::int64_t j = 0; j < t.d.n_variants; ++j) {
+        double b = c.variants[static_cast<std::size_t>(j)];
+        if (b == 0 || t.variant_sd[static_cast<std::size_t>(j)] == 0) continue;
+        weight[static_cast<std::size_t>(j)] = b / t.variant_sd[static_cast<std::size_t>(j)] * t.y_sd;
+        intercept -= b * t.variant_mean[static_cast<std::size_t>(j)] / t.variant_sd[static_cast<std::size_t>(j)];
+        auto row = source.kept_variants()[static_cast<std::size_t>(j)];
+        auto v = cohort.read_variants({row, row + 1});
+        m.variants.push_back({v.chrom[0], v.pos[0], v.ref[0], v.alt[0], v.alt[0], v.ref[0],
+                              weight[static_cast<std::size_t>(j)], t.variant_mean[static_cast<std::size_t>(j)] / 2});
+    }
+    for (std::size_t k = 0; k < t.dense_names.size(); ++k) {
+        m.covariate_names.push_back(t.dense_names[k]);
+        m.covariate_weights.push_back(c.dense[k] / t.dense_sd[k] * t.y_sd);
+        m.covariate_mean.push_back(t.dense_mean[k]), m.covariate_sd.push_back(t.dense_sd[k]);
+        intercept -= c.dense[k] * t.dense_mean[k] / t.dense_sd[k];
+    }
+    m.intercept = intercept * t.y_sd + t.y_mean;
+
+    // Test metrics.
+    auto eta_all = gather_shards(linear_predictor(t.d, c), comm);
+    std::vector<double> y_test, eta_test, p_test, y_train;
+    double prevalence = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (t.fold[i] >= 0) y_train.push_back(t.y[i]), prevalence += t.y[i];
+        if (t.fold[i] != static_cast<std::int64_t>(detail::role::test)) continue;
+        y_test.push_back(t.y[i]), eta_test.push_back(eta_all[i]);
+        m.test_samples.push_back(cohort.samples()[static_cast<std::size_t>(source.kept_samples()[i])]);
+        p_test.push_back(t.family == family::binomial ? logistic(eta_all[i]) : eta_all[i] * t.y_sd + t.y_mean);
+    }
+    prevalence /= static_cast<double>(y_train.size());
+    m.n_train = static_cast<std::int64_t>(y_train.size()), m.n_test = static_cast<std::int64_t>(y_test.size());
+    if (t.family == family::binomial) {
+        m.test_auc = auc_delong(eta_test, y_test);
+        m.test = classify(p_test, y_test, prevalence);
+        m.calibration = fit_recalibration(oof[best], y_train);
+        log.info("test AUC ", m.test_auc.auc, " [", m.test_auc.lower, ", ", m.test_auc.upper, "], n = ", m.n_test);
+    } else {
+        Eigen::Map<Eigen::VectorXd> a(p_test.data(), static_cast<Eigen::Index>(p_test.size())),
+            b(y_test.data(), static_cast<Eigen::Index>(y_test.size()));
+        double r = ((a.array() - a.mean()) * (b.array() - b.mean())).sum() /
+                   std::sqrt((a.array() - a.mean()).square().sum() * (b.array() - b.mean()).square().sum());
+        m.test_r2 = r * r;
+        m.test.n = m.n_test;
+        log.info("test r2 ", m.test_r2, ", n = ", m.n_test);
+    }
+
+    // Reference distribution of the polygenic score in the training samples and its regression on PCs.
+    auto pgs_all = gather_shards(local_pgs(t, weight), comm);
+    std::vector<std::size_t> train_rows;
+    for (std::size_t i = 0; i < n; ++i)
+        if (t.fold[i] >= 0) train_rows.push_back(i);
+    for (auto i : train_rows) m.reference_scores.push_back(pgs_all[i]);
+    std::sort(m.reference_scores.begin(), m.reference_scores.end());
+    double s = 0, ss = 0;
+    for (double x : m.reference_scores) s += x;
+    m.reference_mean = s / static_cast<double>(train_rows.size());
+    for (double x : m.reference_scores) ss += (x - m.reference_mean) * (x - m.reference_mean);
+    m.reference_sd = std::sqrt(ss / static_cast<double>(train_rows.size() > 1 ? train_rows.size() - 1 : 1));
+    if (t.n_pcs > 0) {
+        const auto k = t.n_pcs;
+        std::vector<std::size_t> rows;
+        for (auto i : train_rows) {
+            bool ok = true;
+            for (std::int64_t c2 = 0; c2 < k; ++c2) ok = ok && std::isfinite(t.pcs[i * static_cast<std::size_t>(k) + static_cast<std::size_t>(c2)]);
+            if (ok) rows.push_back(i);
+        }
+        Eigen::MatrixXd X(static_cast<Eigen::Index>(rows.size()), k + 1);
+        Eigen::VectorXd yv(static_cast<Eigen::Index>(rows.size()));
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            X(static_cast<Eigen::Index>(r), 0) = 1;
+            for (std::int64_t c2 = 0; c2 < k; ++c2)
+                X(static_cast<Eigen::Index>(r), c2 + 1) = t.pcs[rows[r] * static_cast<std::size_t>(k) + static_cast<std::size_t>(c2)];
+            yv(static_cast<Eigen::Index>(r)) = pgs_all[rows[r]];
+        }
+        if (static_cast<std::int64_t>(rows.size()) > k + 2) {
+            Eigen::VectorXd beta = X.colPivHouseholderQr().solve(yv);
+            Eigen::VectorXd res = yv - X * beta;
+            m.pc_weights.assign(beta.data(), beta.data() + beta.size());
+            m.pc_residual_sd = std::sqrt(res.squaredNorm() / static_cast<double>(rows.size() - static_cast<std::size_t>(k) - 1));
+        }
+    }
+
+    m.model_type = "elastic-net";
+    m.command = o.command_line;
+    m.created = comm.broadcast(utc_now());
+    m.precis_version = build_info::version;
+    m.cohort_path = std::filesystem::absolute(o.cohort).string();
+    m.cohort_created = cohort.attribute("created");
+    m.cohort_command = cohort.attribute("command");
+    m.cohort_bytes = static_cast<std::int64_t>(std::filesystem::file_size(o.cohort));
+    return m;
+}
+
+}  // namespace precis::model

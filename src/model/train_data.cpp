@@ -1,0 +1,241 @@
+// Assembling a training run's data: outcome, unpenalised columns, the stratified split, standardised
+// genotypes of this rank's shard.
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "precis/core/atomic_output.hpp"
+#include "precis/core/error.hpp"
+#include "precis/model/detail/training_data.hpp"
+
+namespace precis::model::detail {
+
+namespace {
+
+const double nan = std::numeric_limits<double>::quiet_NaN();
+
+// Columns of a clinical TSV (first column: sample id) for the kept samples; NaN where absent.
+void read_clinical(const std::filesystem::path& path, const std::vector<std::string>& kept_names,
+                   std::vector<std::string>& names, std::vector<std::vector<double>>& columns) {
+    require_readable_file(path, "--clinical");
+    std::ifstream in(path);
+    std::string line;
+    std::int64_t line_no = 0;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < kept_names.size(); ++i) index[kept_names[i]] = i;
+    std::size_t first_column = names.size();
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty()) continue;
+        std::vector<std::string> f;
+        std::stringstream ss(line);
+        for (std::string t; std::getline(ss, t, '\t');) f.push_back(t);
+        if (line_no == 1) {
+            if (f.size() < 2) throw input_error::at(path.string(), "line 1", "need a sample id column and a feature");
+            for (std::size_t c = 1; c < f.size(); ++c) {
+                names.push_back(f[c]);
+                columns.emplace_back(kept_names.size(), nan);
+            }
+            continue;
+        }
+        if (f.size() != names.size() - first_column + 1)
+            throw input_error::at(path.string(), "line " + std::to_string(line_no),
+                                  std::to_string(f.size()) + " fields, the header has " +
+                                      std::to_string(names.size() - first_column + 1));
+        auto it = index.find(f[0]);
+        if (it == index.end()) continue;
+        for (std::size_t c = 1; c < f.size(); ++c) {
+            if (f[c].empty() || f[c] == "NA" || f[c] == "NaN" || f[c] == ".") continue;
+            char* end = nullptr;
+            double v = std::strtod(f[c].c_str(), &end);
+            if (end != f[c].c_str() + f[c].size() || !std::isfinite(v))
+                throw input_error::at(path.string(), "line " + std::to_string(line_no),
+                                      "'" + f[c] + "' in column " + names[first_column + c - 1] + " is not a number");
+            columns[first_column + c - 1][it->second] = v;
+        }
+    }
+    if (line_no == 0) throw input_error::at(path.string(), "line 1", "empty file");
+}
+
+// Fisher-Yates with a fixed generator, so every platform and rank count gives the same split.
+void shuffle(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
+    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+}
+
+}  // namespace
+
+std::vector<double> read_pcs(const h5::cohort_reader& cohort, const std::vector<std::int64_t>& kept, std::int64_t& k) {
+    if (!cohort.h5().exists("/pca/scores")) {
+        k = 0;
+        return {};
+    }
+    auto ds = h5::dataset::open(cohort.h5(), "/pca/scores");
+    auto dims = ds.dims();
+    const auto have = static_cast<std::int64_t>(dims.size() == 2 ? dims[1] : 0);
+    if (k <= 0) k = std::min<std::int64_t>(have, 20);
+    if (k > have)
+        throw input_error(cohort.h5().where() + ": --pcs " + std::to_string(k) + " but /pca/scores has " +
+                          std::to_string(have) + " components");
+    auto all = ds.read_all<double>();
+    std::vector<double> out;
+    for (auto s : kept)
+        for (std::int64_t c = 0; c < k; ++c) out.push_back(all[static_cast<std::size_t>(s * have + c)]);
+    return out;
+}
+
+training_data load_training_data(const train_options& o, const h5::cohort_reader& cohort,
+                                 const genotype_source& source, const mpi::communicator& comm, const logger& log) {
+    training_data t;
+    const auto& kept = source.kept_samples();
+    const std::size_t n = kept.size();
+    auto known = cohort.phenotype_names();
+    if (std::find(known.begin(), known.end(), o.phenotype) == known.end()) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        throw input_error("--phenotype " + o.phenotype + ": not in " + o.cohort.string() + " (phenotypes: " +
+                          (list.empty() ? "none" : list) + ")");
+    }
+    auto pheno = cohort.phenotype(o.phenotype);
+    // Unpenalised columns, per kept sample.
+    std::vector<std::vector<double>> columns;
+    auto known_cov = cohort.covariate_names();
+    for (const auto& c : o.covariates) {
+        if (std::find(known_cov.begin(), known_cov.end(), c) == known_cov.end())
+            throw input_error("--covariates " + c + ": not in " + o.cohort.string());
+        auto all = cohort.covariate(c);
+        columns.emplace_back();
+        for (auto s : kept) columns.back().push_back(all[static_cast<std::size_t>(s)]);
+        t.dense_names.push_back(c);
+    }
+    t.n_pcs = o.pcs;
+    if (o.pcs > 0) {
+        if (!cohort.h5().exists("/pca/scores"))
+            throw input_error("--pcs " + std::to_string(o.pcs) + ": " + o.cohort.string() +
+                              " has no /pca/scores (run precis pca first)");
+        t.pcs = read_pcs(cohort, kept, t.n_pcs);
+        for (std::int64_t c = 0; c < t.n_pcs; ++c) {
+            columns.emplace_back();
+            for (std::size_t i = 0; i < n; ++i) columns.back().push_back(t.pcs[i * static_cast<std::size_t>(t.n_pcs) + static_cast<std::size_t>(c)]);
+            t.dense_names.push_back("PC" + std::to_string(c + 1));
+        }
+    } else {
+        t.pcs = read_pcs(cohort, kept, t.n_pcs);
+    }
+    if (!o.clinical.empty()) {
+        std::vector<std::string> kept_names;
+        for (auto s : kept) kept_names.push_back(cohort.samples()[static_cast<std::size_t>(s)]);
+        read_clinical(o.clinical, kept_names, t.dense_names, columns);
+    }
+    if (!o.genomic && columns.empty())
+        throw input_error("--genomic no needs --covariates, --pcs or --clinical features");
+
+    // Outcome and usable samples.
+    t.y.assign(n, nan);
+    bool binary = true, one_two = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        double v = pheno[static_cast<std::size_t>(kept[i])];
+        bool ok = std::isfinite(v);
+        for (const auto& c : columns) ok = ok && std::isfinite(c[i]);
+        if (!ok) continue;
+        t.y[i] = v;
+        binary = binary && (v == 0 || v == 1);
+        one_two = one_two && (v == 1 || v == 2);
+    }
+    t.family = (binary || one_two) ? family::binomial : family::gaussian;
+    std::vector<std::vector<std::int64_t>> strata(t.family == family::binomial ? 2 : 1);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(t.y[i])) continue;
+        if (one_two && !binary) t.y[i] -= 1;
+        strata[t.family == family::binomial ? static_cast<std::size_t>(t.y[i]) : 0].push_back(static_cast<std::int64_t>(i));
+    }
+    // Stratified test split, then stratified folds of the rest.
+    t.fold.assign(n, static_cast<std::int64_t>(role::unused));
+    std::mt19937_64 rng(o.seed);
+    std::int64_t n_train = 0;
+    for (auto& s : strata) {
+        if (s.size() < 2 * static_cast<std::size_t>(o.folds))
+            throw input_error("--phenotype " + o.phenotype + ": only " + std::to_string(s.size()) +
+                              " usable samples in a class (need at least 2 x --folds)");
+        shuffle(s, rng);
+        auto n_test = static_cast<std::size_t>(std::llround(o.test_fraction * static_cast<double>(s.size())));
+        for (std::size_t k = 0; k < s.size(); ++k)
+            t.fold[static_cast<std::size_t>(s[k])] =
+                k < n_test ? static_cast<std::int64_t>(role::test) : static_cast<std::int64_t>((k - n_test) % static_cast<std::size_t>(o.folds));
+        n_train += static_cast<std::int64_t>(s.size() - n_test);
+    }
+    auto is_train = [&](std::size_t i) { return t.fold[i] >= 0; };
+    if (t.family == family::gaussian) {
+        double s = 0, ss = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (is_train(i)) s += t.y[i];
+        t.y_mean = s / static_cast<double>(n_train);
+        for (std::size_t i = 0; i < n; ++i)
+            if (is_train(i)) ss += (t.y[i] - t.y_mean) * (t.y[i] - t.y_mean);
+        t.y_sd = std::sqrt(ss / static_cast<double>(n_train));
+        if (!(t.y_sd > 0)) throw input_error("--phenotype " + o.phenotype + ": constant in the training samples");
+    }
+
+    // The local shard: outcome and standardised unpenalised columns.
+    t.shard = source.shard();
+    design& d = t.d;
+    d.n_local = t.shard.size();
+    d.n_dense = static_cast<std::int64_t>(columns.size());
+    for (std::size_t i = static_cast<std::size_t>(t.shard.begin); i < static_cast<std::size_t>(t.shard.end); ++i)
+        d.y.push_back(std::isfinite(t.y[i]) ? (t.y[i] - t.y_mean) / t.y_sd : 0.0);
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        double s = 0, ss = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (is_train(i)) s += columns[c][i];
+        double mean = s / static_cast<double>(n_train);
+        for (std::size_t i = 0; i < n; ++i)
+            if (is_train(i)) ss += (columns[c][i] - mean) * (columns[c][i] - mean);
+        double sd = std::sqrt(ss / static_cast<double>(n_train));
+        if (!(sd > 0)) throw input_error("feature " + t.dense_names[c] + " is constant in the training samples");
+        t.dense_mean.push_back(mean), t.dense_sd.push_back(sd);
+        for (std::size_t i = static_cast<std::size_t>(t.shard.begin); i < static_cast<std::size_t>(t.shard.end); ++i)
+            d.dense.push_back(std::isfinite(columns[c][i]) ? (columns[c][i] - mean) / sd : 0.0);
+    }
+
+    // Genotypes of the shard, and per-variant training mean and sd (missing imputed to the mean).
+    d.n_variants = o.genomic ? source.n_variants() : 0;
+    d.dosage.resize(static_cast<std::size_t>(d.n_variants * d.n_local));
+    constexpr std::int64_t block = 2048;
+    std::vector<std::int8_t> buf;
+    for (std::int64_t first = 0; first < d.n_variants; first += block) {
+        const std::int64_t m = std::min(block, d.n_variants - first);
+        source.read(first, m, buf);
+        std::copy(buf.begin(), buf.end(), d.dosage.begin() + first * d.n_local);
+    }
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(3 * d.n_variants), 0);
+    for (std::int64_t j = 0; j < d.n_variants; ++j)
+        for (std::int64_t i = 0; i < d.n_local; ++i) {
+            auto g = d.dosage[static_cast<std::size_t>(j * d.n_local + i)];
+            if (g >= 0 && is_train(static_cast<std::size_t>(t.shard.begin + i))) ++counts[static_cast<std::size_t>(3 * j + g)];
+        }
+    if (comm.size() > 1)
+        mpi::check(MPI_Allreduce(MPI_IN_PLACE, counts.data(), static_cast<int>(counts.size()), MPI_INT64_T, MPI_SUM,
+                                 comm.get()),
+                   "MPI_Allreduce (dosage counts)");
+    for (std::int64_t j = 0; j < d.n_variants; ++j) {
+        const double c0 = static_cast<double>(counts[static_cast<std::size_t>(3 * j)]),
+                     c1 = static_cast<double>(counts[static_cast<std::size_t>(3 * j + 1)]),
+                     c2 = static_cast<double>(counts[static_cast<std::size_t>(3 * j + 2)]);
+        const double obs = c0 + c1 + c2;
+        double mean = obs > 0 ? (c1 + 2 * c2) / obs : 0;
+        double var = (c0 * mean * mean + c1 * (1 - mean) * (1 - mean) + c2 * (2 - mean) * (2 - mean)) / static_cast<double>(n_train);
+        double sd = var > 1e-12 ? std::sqrt(var) : 0;
+        t.variant_mean.push_back(mean), t.variant_sd.push_back(sd);
+        d.lut.push_back(sd > 0 ? std::array<double, 3>{-mean / sd, (1 - mean) / sd, (2 - mean) / sd}
+                               : std::array<double, 3>{0, 0, 0});
+    }
+    log.info("training data: ", n_train, " training samples, ", d.n_variants, " variants, ", d.n_dense,
+             " unpenalised features, family ", t.family == family::binomial ? "binomial" : "gaussian");
+    return t;
+}
+
+}  // namespace precis::model::detail
