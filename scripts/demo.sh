@@ -26,6 +26,7 @@ diff <(bcftools norm -m- "$world/cohort.vcf.gz" 2>/dev/null | bcftools query -f 
   && echo "round trip: genotypes identical"
 bcftools view -h runs/demo/P0001.annotated.vcf.gz | grep -q '^##INFO=<ID=CSQ' && echo "annotation: CSQ declared"
 echo "P0001 reportable findings: $(( $(wc -l <runs/demo/P0001.findings.tsv) - 1 ))"
+echo "risk model: test AUC $(h5dump -a /metrics/auc runs/demo/model.h5 2>/dev/null | awk '/\(0\)/ {print $2}'), $(( $(wc -l <runs/demo/scores.tsv) - 1 )) samples scored"
 echo "gwas: $(awk -F'\t' 'NR > 1 && $NF == "." && $(NF-1) < 5e-8' runs/demo/gwas.disease.glm.logistic.hybrid | wc -l) variants at p < 5e-8"
 
 cat <<EOT
@@ -49,7 +50,10 @@ Demo finished. Outputs:
       quality control (masks in cohort.h5 /qc) and principal components (/pca)
   runs/demo/gwas.disease.glm.logistic.hybrid, gwas.disease.manhattan.svg, gwas.disease.qq.svg
       association results in plink2's layout, Manhattan and QQ plots
+  runs/demo/model.h5, model.pgs.txt, scores.tsv
+      the risk model (weights, lambda path, CV curve, test metrics), its PGS Catalog file, and every
+      sample's score, percentile, Z, ancestry-adjusted Z and absolute risk
   runs/demo/P0001.annotated.vcf.gz, P0001.annotated.tsv, P0001.findings.tsv
       the patient's variants with consequences, HGVS, ClinVar, and the reportable findings
-Stages not in this version yet: index align call train score report workflow
+Stages not in this version yet: index align call report workflow
 EOT

@@ -17,9 +17,10 @@ seed = 11
 contigs = 1
 contig-length = 200000
 genes = 4
-samples = 100
+samples = 400
 variants = 1000
-causal = 10
+causal = 5
+heritability = 0.8
 patients = 1
 coverage = 2
 [convert]
@@ -48,6 +49,18 @@ phenotype = disease
 covariates = age,sex
 pcs = 2
 out = $1/gwas
+[train]
+cohort = $1/cohort.h5
+phenotype = disease
+covariates = age,sex
+pcs = 2
+nlambda = 10
+folds = 3
+out = $1/model.h5
+[score]
+model = $1/model.h5
+cohort = $1/cohort.h5
+out = $1/scores.tsv
 EOC
 }
 
@@ -87,7 +100,7 @@ dump() { h5dump -g /samples -g /variants -g /calldata -g /phenotypes "$1" | tail
   || fail "cohort.h5 differs between slurm and local"
 cmp -s <(bcftools query -f '%POS[\t%GT]\n' slurm/roundtrip.vcf.gz) <(bcftools query -f '%POS[\t%GT]\n' local/roundtrip.vcf.gz) \
   && pass "round trip equal (slurm vs local)" || fail "round trips differ"
-for f in gwas.disease.glm.logistic.hybrid P0001.findings.tsv; do
+for f in gwas.disease.glm.logistic.hybrid P0001.findings.tsv scores.tsv; do
   [ -s "slurm/$f" ] && cmp -s "slurm/$f" "local/$f" && pass "$f equal (slurm vs local)" || fail "$f differs or is missing"
 done
 [ "$(h5dump -d /pca/eigenvalues slurm/cohort.h5 | tail -n +2)" = "$(h5dump -d /pca/eigenvalues local/cohort.h5 | tail -n +2)" ] \
@@ -112,5 +125,6 @@ while read -r stage id; do
   esac
 done <jobs_broken.txt
 [ ! -e broken/cohort.h5 ] && [ ! -e broken/roundtrip.vcf.gz ] && [ ! -e broken/gwas.disease.glm.logistic.hybrid ] \
+  && [ ! -e broken/model.h5 ] && [ ! -e broken/scores.tsv ] \
   && pass "no outputs from the failed branch" || fail "outputs left"
 finish
