@@ -179,16 +179,3 @@ TEST(elastic_net, sharded_fit_equals_the_one_rank_fit) {
 }
 
 }  // namespace precis::model
-
-int main(int argc, char** argv) {
-    ::testing::InitGoogleTest(&argc, argv);
-    MPI_Init(&argc, &argv);
-    int rank = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rank != 0) ::testing::GTEST_FLAG(output) = "";
-    int failed = RUN_ALL_TESTS();
-    int any_failed = 0;
-    MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-    MPI_Finalize();
-    return any_failed;
-}

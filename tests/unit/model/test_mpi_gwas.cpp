@@ -197,11 +197,3 @@ TEST(mpi_gwas, bad_input_is_an_input_error_on_every_rank) {
 }
 
 }  // namespace precis::model
-
-int main(int argc, char** argv) {
-    MPI_Init(&argc, &argv);
-    ::testing::InitGoogleTest(&argc, argv);
-    const int rc = RUN_ALL_TESTS();
-    MPI_Finalize();
-    return rc;
-}

@@ -1,10 +1,12 @@
 // precis pca at 1, 2 and 4 ranks: randomized SVD against Eigen's exact SVD, and the same PCs from a
 // sharded run as from a one-rank run of the same data (1e-8).
+#include <gtest/gtest.h>
+#include <mpi.h>
+
 #include <cmath>
 #include <random>
 
 #include "cohort_fixture.hpp"
-#include "mpi_main.hpp"
 #include "precis/core/error.hpp"
 #include "precis/mpi/partition.hpp"
 #include "precis/model/pca.hpp"
@@ -132,5 +134,3 @@ TEST(pca, cohort_pcs_identical_across_rank_counts) {
 }
 
 }  // namespace precis::model
-
-PRECIS_MPI_TEST_MAIN

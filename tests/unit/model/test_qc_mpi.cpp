@@ -1,9 +1,11 @@
 // precis qc at 1, 2 and 4 ranks: a hand-made cohort with known statistics, a random cohort against a naive
 // single-process recount, and the atomic replacement of /qc.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
 #include <cmath>
 
 #include "cohort_fixture.hpp"
-#include "mpi_main.hpp"
 #include "precis/core/error.hpp"
 #include "precis/h5/file.hpp"
 #include "precis/model/genotype_source.hpp"
@@ -163,5 +165,3 @@ TEST(qc, random_cohort_matches_a_naive_recount) {
 }
 
 }  // namespace precis::model
-
-PRECIS_MPI_TEST_MAIN
