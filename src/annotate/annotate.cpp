@@ -11,7 +11,7 @@
 #include <unordered_set>
 
 #include "precis/annotate/detail/record.hpp"
-#include "precis/annotate/region_plan.hpp"
+#include "precis/io/vcf_windows.hpp"
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
 #include "precis/io/fasta.hpp"
@@ -120,7 +120,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     if (!o.tsv.empty()) require_output_dir(o.tsv, "--tsv");
     if (!o.findings.empty()) require_output_dir(o.findings, "--findings");
 
-    std::vector<window> windows = plan_windows(o.vcf, comm.size());
+    // A fixed number of windows, whatever the rank count, keeps the output bytes independent of it.
+    std::vector<io::vcf_window> windows = io::plan_vcf_windows(o.vcf, 256, comm.size(), "annotating");
     std::vector<double> weights;
     for (const auto& w : windows) weights.push_back(w.weight);
     auto bounds = mpi::weighted_boundaries(weights, comm.size());
@@ -132,7 +133,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     // Known variants: only around this rank's windows when the input was split.
     std::vector<named_region> regions;
     for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
-        const window& win = windows[static_cast<std::size_t>(w)];
+        const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
         if (win.tid < 0) continue;
         std::string contig = bcf_hdr_id2name(reader.header(), win.tid);
         if (!regions.empty() && regions.back().contig == contig && regions.back().end == win.begin) regions.back().end = win.end;
@@ -185,7 +186,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         for (std::size_t i = 0; i < batch_size; ++i) recs.push_back(io::make_bcf_record());
         std::vector<detail::record_output> outs(batch_size);
         for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
-            const window& win = windows[static_cast<std::size_t>(w)];
+            const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
             if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
             bool more = true;
             while (more) {

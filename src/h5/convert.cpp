@@ -15,6 +15,7 @@
 #include "precis/h5/genotype.hpp"
 #include "precis/h5/sample_table.hpp"
 #include "precis/io/vcf.hpp"
+#include "precis/io/vcf_windows.hpp"
 #include "precis/mpi/communicator.hpp"
 #include "precis/mpi/partition.hpp"
 
@@ -22,13 +23,7 @@ namespace precis::h5 {
 
 namespace {
 
-// A genomic window [begin, end) of contig tid (0-based POS); tid < 0 means the whole file, sequentially.
-struct window {
-    int tid = -1;
-    std::int64_t begin = 0;
-    std::int64_t end = 0;
-    double weight = 1;  // expected records, for balancing the counting pass
-};
+using window = io::vcf_window;
 
 constexpr int windows_per_rank = 16;
 
@@ -120,45 +115,6 @@ private:
     int m_tid = -1;
     std::int64_t m_pos = -1;
 };
-
-// Last POS + 1 bound of contig tid's records, by doubling region probes on the index.
-std::int64_t probe_span(io::vcf_reader& reader, int tid, bcf1_t* rec) {
-    std::int64_t hi = 1 << 20;
-    while (hi < (std::int64_t{1} << 40)) {
-        reader.set_region(tid, hi, HTS_POS_MAX);
-        if (!reader.next(rec, BCF_UN_STR)) return hi;
-        hi *= 2;
-    }
-    return hi;
-}
-
-// Windows of about equal expected record count over the indexed contigs.
-std::vector<window> plan_windows(const std::filesystem::path& path, int ranks) {
-    io::vcf_reader reader(path);
-    if (bcf_hdr_set_samples(reader.header(), nullptr, 0) != 0) throw runtime_failure(path.string() + ": bcf_hdr_set_samples");
-    if (!reader.load_index())
-        throw input_error(path.string() + ": no index (.tbi or .csi): converting with " + std::to_string(ranks) +
-                          " MPI ranks needs one; run `bcftools index " + path.string() + "` (or use one rank)");
-    auto counts = reader.indexed_record_counts();
-    auto contigs = reader.contigs();
-    double total = 0;
-    for (auto c : counts) total += static_cast<double>(c);
-    auto rec = io::make_bcf_record();
-    std::vector<window> out;
-    for (std::size_t tid = 0; tid < counts.size(); ++tid) {
-        std::int64_t k = 1;
-        std::int64_t span = 0;
-        if (counts[tid] > 0 && total > 0) {
-            k = std::max<std::int64_t>(1, std::llround(windows_per_rank * ranks * counts[tid] / total));
-            span = contigs[tid].length > 0 ? contigs[tid].length : probe_span(reader, static_cast<int>(tid), rec.get());
-            k = std::min(k, span);
-        }
-        for (std::int64_t j = 0; j < k; ++j)
-            out.push_back({static_cast<int>(tid), j * span / k, j + 1 == k ? HTS_POS_MAX : (j + 1) * span / k,
-                           static_cast<double>(counts[tid]) / static_cast<double>(k)});
-    }
-    return out;
-}
 
 struct window_counts {
     std::vector<std::int64_t> records, rows;
@@ -317,7 +273,9 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
     if (options.covariates) read_sample_table(*options.covariates, samples);
 
     // Plan: windows, counted by the ranks in parallel without parsing samples.
-    std::vector<window> windows = comm.size() == 1 ? std::vector<window>{window{}} : plan_windows(options.vcf, comm.size());
+    std::vector<window> windows =
+        comm.size() == 1 ? std::vector<window>{window{}}
+                         : io::plan_vcf_windows(options.vcf, windows_per_rank * comm.size(), comm.size(), "converting");
     window_counts counts;
     counts.records.assign(windows.size(), 0);
     counts.rows.assign(windows.size(), 0);
