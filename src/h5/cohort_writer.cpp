@@ -1,5 +1,6 @@
 #include <ctime>
 
+#include "precis/core/timestamp.hpp"
 #include "precis/core/build_info.hpp"
 #include "precis/core/error.hpp"
 #include "precis/h5/cohort.hpp"
@@ -13,15 +14,6 @@ namespace {
 const storage matrix_storage{{cohort_tile, cohort_tile}, true, 1};
 const storage column_storage{{cohort_tile}, false, 4};
 const storage small_storage{{65536}, false, 4};
-
-std::string utc_now() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
 
 // Rank 0's string on every rank of `comm` (or `value` itself without MPI).
 std::string agree(const std::string& value, MPI_Comm comm) {
@@ -56,7 +48,7 @@ cohort_writer::cohort_writer(const std::filesystem::path& path, MPI_Comm comm, c
     f.set_attribute("format", cohort_format);
     f.set_attribute("format_version", cohort_format_version);
     f.set_attribute("precis_version", build_info::version);
-    f.set_attribute("created", agree(utc_now(), comm));
+    f.set_attribute("created", agree(utc_timestamp(), comm));
     f.set_attribute("command", layout.command);
     f.set_attribute("source", layout.source);
 

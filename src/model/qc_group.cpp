@@ -1,3 +1,4 @@
+#include "precis/core/timestamp.hpp"
 #include "precis/model/qc_group.hpp"
 
 #include <hdf5.h>
@@ -11,15 +12,6 @@ namespace precis::model {
 
 namespace {
 
-std::string utc_now() {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    char buf[32];
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 void write_on_root(const std::filesystem::path& path, const std::string& name, const std::string& command,
                    const std::function<void(const h5::group&)>& fill) {
     auto file = h5::file::open(path, MPI_COMM_NULL, true);
@@ -30,7 +22,7 @@ void write_on_root(const std::filesystem::path& path, const std::string& name, c
         auto g = h5::group::create(file, temp);
         fill(g);
         g.set_attribute("command", command);
-        g.set_attribute("created", utc_now());
+        g.set_attribute("created", utc_timestamp());
     }
     if (file.exists(name) && H5Ldelete(file.id(), name.c_str(), H5P_DEFAULT) < 0)
         throw runtime_failure(path.string() + ": cannot delete the old group /" + name);

@@ -1,5 +1,6 @@
 // precis train: path on the training samples, k-fold CV with the same lambdas, test metrics, recalibration,
 // reference distribution, all on the original (unstandardised) scale in the returned model.
+#include "precis/core/timestamp.hpp"
 #include "precis/model/train.hpp"
 
 #include <Eigen/Dense>
@@ -19,15 +20,6 @@ namespace precis::model {
 namespace {
 
 using detail::gather_shards;
-
-std::string utc_now() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
 
 // Deviance contribution of one sample (binomial: -2 log-likelihood; gaussian: squared error).
 double deviance(family f, double y, double eta) {
@@ -224,7 +216,7 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
 
     m.model_type = "elastic-net";
     m.command = o.command_line;
-    m.created = comm.broadcast(utc_now());
+    m.created = comm.broadcast(utc_timestamp());
     m.precis_version = build_info::version;
     m.cohort_path = std::filesystem::absolute(o.cohort).string();
     m.cohort_created = cohort.attribute("created");
