@@ -29,12 +29,18 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
         ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the test split and the folds")
         ("pgs-out", po::value<std::string>(), "also write the weights as a PGS Catalog scoring file")
         ("genome-build", po::value<std::string>()->default_value("NR"), "#genome_build of --pgs-out")
-        ("model", po::value<std::string>()->default_value("elastic-net"), "model type (elastic-net)");
+        ("model", po::value<std::string>()->default_value("elastic-net"),
+         "elastic-net, or mlp: a network over the polygenic score and the covariates (clinical + genomic fusion)")
+        ("hidden", po::value<int>()->default_value(8), "mlp: units of the hidden layer")
+        ("epochs", po::value<int>()->default_value(500), "mlp: full-batch Adam steps")
+        ("decay", po::value<double>()->default_value(1e-3), "mlp: L2 penalty on the weights")
+        ("learning-rate", po::value<double>()->default_value(0.01), "mlp: Adam step size");
     po::positional_options_description positional;
     auto vm = parse("train",
                     "precis train --cohort cohort.h5 --phenotype NAME --out model.h5 [--covariates a,b] [--pcs N] "
                     "[--clinical F.tsv] [--genomic yes|no] [--alpha A] [--nlambda K] [--lambda-min-ratio R] "
-                    "[--folds K] [--select deviance|auc] [--test-fraction F] [--seed S] [--pgs-out F.txt]",
+                    "[--folds K] [--select deviance|auc] [--test-fraction F] [--seed S] [--pgs-out F.txt] "
+                    "[--model elastic-net|mlp [--hidden H] [--epochs E] [--decay D] [--learning-rate R]]",
                     options, positional, {"cohort", "phenotype", "out"}, argc, argv);
     if (!vm) return 0;
     session s = make_session("train", *vm, comm, argc, argv);
@@ -53,8 +59,12 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
     const auto genomic = v["genomic"].as<std::string>();
     if (genomic != "yes" && genomic != "no") throw input_error("--genomic must be yes or no");
     o.genomic = genomic == "yes";
-    if (v["model"].as<std::string>() != "elastic-net")
-        throw input_error("--model " + v["model"].as<std::string>() + ": only elastic-net is available in this version");
+    o.model = v["model"].as<std::string>();
+    if (o.model != "elastic-net" && o.model != "mlp") throw input_error("--model " + o.model + ": use elastic-net or mlp");
+    o.mlp.hidden = v["hidden"].as<int>();
+    o.mlp.epochs = v["epochs"].as<int>();
+    o.mlp.decay = v["decay"].as<double>();
+    o.mlp.learning_rate = v["learning-rate"].as<double>();
     o.net.alpha = v["alpha"].as<double>();
     o.net.nlambda = v["nlambda"].as<int>();
     o.net.lambda_min_ratio = v["lambda-min-ratio"].as<double>();
@@ -62,6 +72,7 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
     o.select = v["select"].as<std::string>();
     o.test_fraction = v["test-fraction"].as<double>();
     o.seed = v["seed"].as<std::uint64_t>();
+    o.mlp.seed = o.seed;
     o.command_line = ctx.command_line;
     const std::string out = v["out"].as<std::string>();
     require_output_dir(out, "--out");

@@ -106,6 +106,17 @@ void write_model(const risk_model& m, const std::filesystem::path& path) {
         r.set_attribute("mean", m.reference_mean), r.set_attribute("sd", m.reference_sd);
         r.set_attribute("pc_residual_sd", m.pc_residual_sd);
         put(r, "scores", m.reference_scores), put(r, "pc_weights", m.pc_weights);
+
+        if (m.model_type == "mlp") {
+            auto n = h5::group::create(f, "mlp");
+            n.set_attribute("hidden", m.network.hidden), n.set_attribute("activation", std::string("tanh"));
+            n.set_attribute("b2", m.network.b2);
+            n.set_attribute("output_mean", m.network.output_mean), n.set_attribute("output_sd", m.network.output_sd);
+            n.set_attribute("linear_test_auc", m.linear_test_auc);
+            put(n, "inputs", m.network.inputs), put(n, "input_mean", m.network.input_mean);
+            put(n, "input_sd", m.network.input_sd), put(n, "w1", m.network.w1), put(n, "b1", m.network.b1);
+            put(n, "w2", m.network.w2);
+        }
         f.close();
     }
     out.commit();
@@ -163,6 +174,24 @@ risk_model read_model(const std::filesystem::path& path) {
     m.pc_residual_sd = r.double_attribute("pc_residual_sd");
     m.reference_scores = get<double>(r, "scores");
     m.pc_weights = get<double>(r, "pc_weights");
+
+    if (m.model_type == "mlp") {
+        auto n = h5::group::open(f, "mlp");
+        m.network.hidden = n.int64_attribute("hidden");
+        m.network.b2 = n.double_attribute("b2");
+        m.network.output_mean = n.double_attribute("output_mean");
+        m.network.output_sd = n.double_attribute("output_sd");
+        m.network.inputs = get_strings(n, "inputs");
+        m.network.input_mean = get<double>(n, "input_mean"), m.network.input_sd = get<double>(n, "input_sd");
+        m.network.w1 = get<double>(n, "w1"), m.network.b1 = get<double>(n, "b1"), m.network.w2 = get<double>(n, "w2");
+        const auto p = m.network.inputs.size(), h = static_cast<std::size_t>(m.network.hidden);
+        if (m.network.w1.size() != h * p || m.network.b1.size() != h || m.network.w2.size() != h ||
+            m.network.input_mean.size() != p || m.network.input_sd.size() != p)
+            throw input_error(where + ": /mlp datasets do not match hidden = " + std::to_string(h) + " and " +
+                              std::to_string(p) + " inputs");
+    } else if (m.model_type != "elastic-net") {
+        throw input_error(where + ": unknown model_type '" + m.model_type + "'");
+    }
     return m;
 }
 

@@ -190,7 +190,17 @@ std::vector<score_row> score(const score_options& o, const mpi::communicator& co
             r.ancestry_z = (r.raw - expected) / reference.pc_residual_sd;
         }
         r.absolute_risk = nan;
-        if (have_model && model.family == "binomial") {
+        if (have_model && model.model_type == "mlp") {
+            // The fusion network: inputs "PGS" (the raw score) and the covariates, in the model's order.
+            std::vector<double> x;
+            if (!model.network.inputs.empty() && model.network.inputs[0] == "PGS") x.push_back(r.raw);
+            for (double c : covariates[i]) x.push_back(c);
+            if (x.size() != model.network.inputs.size())
+                throw input_error(o.model.string() + ": /mlp has " + std::to_string(model.network.inputs.size()) +
+                                  " inputs, the model's score and covariates give " + std::to_string(x.size()));
+            const double out = model.network.predict(x);
+            r.absolute_risk = model.family == "binomial" ? logistic(out) : nan;
+        } else if (have_model && model.family == "binomial") {
             double lp = model.intercept + r.raw;
             for (std::size_t c = 0; c < model.covariate_weights.size(); ++c) lp += model.covariate_weights[c] * covariates[i][c];
             r.absolute_risk = logistic(model.calibration.intercept + model.calibration.slope * lp);

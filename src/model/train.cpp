@@ -49,6 +49,91 @@ std::vector<double> local_pgs(const detail::training_data& t, const std::vector<
     return out;
 }
 
+// The genotype part of a linear predictor: eta minus the intercept and the dense (unpenalised) columns.
+std::vector<double> genomic_part(const design& d, const coefficients& c, std::vector<double> eta) {
+    const auto n = static_cast<std::size_t>(d.n_local);
+    for (std::size_t i = 0; i < n; ++i) {
+        eta[i] -= c.intercept;
+        for (std::int64_t k = 0; k < d.n_dense; ++k)
+            eta[i] -= c.dense[static_cast<std::size_t>(k)] * d.dense[static_cast<std::size_t>(k) * n + i];
+    }
+    return eta;
+}
+
+// --model mlp: fits the fusion network on the training samples (their out-of-fold polygenic score and
+// covariates) and replaces the test metrics with the network's. Every rank gets the same (small) fusion
+// inputs of all kept samples and fits the same network; genotypes stay in their shards.
+void fit_fusion(risk_model& m, const detail::training_data& t, const train_options& o,
+                const std::vector<double>& oof_pgs, const std::vector<double>& pgs_all, const mpi::communicator& comm,
+                const logger& log) {
+    const std::size_t n = t.y.size(), n_local = static_cast<std::size_t>(t.d.n_local);
+    const bool genomic = t.d.n_variants > 0;
+    std::vector<std::vector<double>> dense;  // standardised, all kept samples
+    for (std::size_t k = 0; k < static_cast<std::size_t>(t.d.n_dense); ++k)
+        dense.push_back(gather_shards(std::vector<double>(t.d.dense.begin() + static_cast<std::ptrdiff_t>(k * n_local),
+                                                          t.d.dense.begin() + static_cast<std::ptrdiff_t>((k + 1) * n_local)),
+                                      comm));
+    mlp& net = m.network;
+    net = {};
+    if (genomic) {
+        net.inputs.push_back("PGS");
+        net.input_mean.push_back(m.reference_mean), net.input_sd.push_back(m.reference_sd > 0 ? m.reference_sd : 1);
+    }
+    for (std::size_t k = 0; k < dense.size(); ++k) {
+        net.inputs.push_back(t.dense_names[k]);
+        net.input_mean.push_back(t.dense_mean[k]), net.input_sd.push_back(t.dense_sd[k]);
+    }
+    if (net.inputs.empty())
+        throw input_error("--model mlp needs inputs: genotypes (--genomic yes), --covariates, --pcs or --clinical");
+    if (t.family == family::gaussian) net.output_mean = t.y_mean, net.output_sd = t.y_sd;
+
+    // The out-of-fold score is standardised over the training samples; at prediction time the final
+    // score is standardised with the reference distribution (input_mean / input_sd).
+    double sum = 0, sum2 = 0, count = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (t.fold[i] >= 0) sum += oof_pgs[i], sum2 += oof_pgs[i] * oof_pgs[i], count += 1;
+    const double oof_mean = sum / count;
+    double oof_sd = std::sqrt(std::max(0.0, sum2 / count - oof_mean * oof_mean));
+    if (!(oof_sd > 0)) oof_sd = 1;
+    std::vector<double> z, y;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (t.fold[i] < 0) continue;
+        if (genomic) z.push_back((oof_pgs[i] - oof_mean) / oof_sd);
+        for (const auto& column : dense) z.push_back(column[i]);
+        y.push_back(t.family == family::binomial ? t.y[i] : (t.y[i] - t.y_mean) / t.y_sd);
+    }
+    fit_mlp(net, z, y, t.family, o.mlp);
+
+    std::vector<double> out_test, y_test, raw;
+    double prevalence = 0, n_train = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (t.fold[i] >= 0) prevalence += t.y[i], n_train += 1;
+        if (t.fold[i] != static_cast<std::int64_t>(detail::role::test)) continue;
+        raw.clear();
+        if (genomic) raw.push_back(pgs_all[i]);
+        for (std::size_t k = 0; k < dense.size(); ++k) raw.push_back(dense[k][i] * t.dense_sd[k] + t.dense_mean[k]);
+        out_test.push_back(net.predict(raw)), y_test.push_back(t.y[i]);
+    }
+    if (t.family == family::binomial) {
+        m.linear_test_auc = m.test_auc.auc;
+        m.test_auc = auc_delong(out_test, y_test);
+        std::vector<double> p_test;
+        for (double v : out_test) p_test.push_back(logistic(v));
+        m.test = classify(p_test, y_test, prevalence / n_train);
+        log.info("mlp (", net.inputs.size(), " inputs, ", net.hidden, " hidden): test AUC ", m.test_auc.auc, " [",
+                 m.test_auc.lower, ", ", m.test_auc.upper, "]; the elastic net alone: ", m.linear_test_auc);
+    } else {
+        Eigen::Map<Eigen::VectorXd> a(out_test.data(), static_cast<Eigen::Index>(out_test.size())),
+            b(y_test.data(), static_cast<Eigen::Index>(y_test.size()));
+        const double r = ((a.array() - a.mean()) * (b.array() - b.mean())).sum() /
+                         std::sqrt((a.array() - a.mean()).square().sum() * (b.array() - b.mean()).square().sum());
+        log.info("mlp (", net.inputs.size(), " inputs, ", net.hidden, " hidden): test r2 ", r * r,
+                 "; the elastic net alone: ", m.test_r2);
+        m.test_r2 = r * r;
+    }
+    m.model_type = "mlp";
+}
+
 }  // namespace
 
 risk_model train(const train_options& o, const mpi::communicator& comm, const logger& log) {
@@ -65,6 +150,8 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     elastic_net_options net = o.net;
     net.family = t.family;
     if (t.family == family::gaussian && o.select == "auc") throw input_error("--select auc needs a 0/1 phenotype");
+    if (o.model != "elastic-net" && o.model != "mlp") throw input_error("--model must be elastic-net or mlp");
+    const bool fusion = o.model == "mlp";
 
     auto train_fold = [](std::int64_t f, std::int64_t) { return f >= 0; };
     auto full = fit_path(t.d, local_use(t, train_fold, 0), net, {}, comm);
@@ -73,14 +160,19 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     // Cross-validation: out-of-fold linear predictors per lambda.
     const std::size_t nl = full.lambda.size(), n = t.y.size();
     std::vector<std::vector<double>> oof_local(nl, std::vector<double>(static_cast<std::size_t>(t.d.n_local), 0.0));
+    // With --model mlp: the out-of-fold polygenic part, the network's training input (no in-sample leak).
+    std::vector<std::vector<double>> oof_pgs_local(fusion ? nl : 0, std::vector<double>(static_cast<std::size_t>(t.d.n_local), 0.0));
     for (int f = 0; f < o.folds; ++f) {
         auto in_fit = [](std::int64_t g, std::int64_t fold) { return g >= 0 && g != fold; };
         auto path = fit_path(t.d, local_use(t, in_fit, f), net, full.lambda, comm);
         for (std::size_t l = 0; l < nl; ++l) {
             auto eta = linear_predictor(t.d, path.fits[l]);
+            std::vector<double> pgs = fusion ? genomic_part(t.d, path.fits[l], eta) : std::vector<double>{};
             for (std::int64_t i = 0; i < t.d.n_local; ++i)
-                if (t.fold[static_cast<std::size_t>(t.shard.begin + i)] == f)
+                if (t.fold[static_cast<std::size_t>(t.shard.begin + i)] == f) {
                     oof_local[l][static_cast<std::size_t>(i)] = eta[static_cast<std::size_t>(i)];
+                    if (fusion) oof_pgs_local[l][static_cast<std::size_t>(i)] = pgs[static_cast<std::size_t>(i)];
+                }
         }
         log.info("cross-validation fold ", f + 1, "/", o.folds, " done");
     }
@@ -215,6 +307,7 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     }
 
     m.model_type = "elastic-net";
+    if (fusion) fit_fusion(m, t, o, gather_shards(oof_pgs_local[best], comm), pgs_all, comm, log);
     m.command = o.command_line;
     m.created = comm.broadcast(utc_timestamp());
     m.precis_version = build_info::version;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "precis/model/metrics.hpp"
+#include "precis/model/mlp.hpp"
 
 namespace precis::model {
 
@@ -29,7 +30,7 @@ struct weighted_variant {
 /// with a missing dosage replaced by 2 * effect_frequency. The polygenic score is the last sum alone.
 struct risk_model {
     std::string family = "binomial";  ///< "binomial" or "gaussian"
-    std::string model_type = "elastic-net";
+    std::string model_type = "elastic-net";  ///< or "mlp": absolute risk from `network` (docs/model.md)
     std::string phenotype;
     std::vector<weighted_variant> variants;  ///< nonzero weights only, cohort order
     double intercept = 0;
@@ -58,6 +59,11 @@ struct risk_model {
     double reference_mean = 0, reference_sd = 0;
     std::vector<double> pc_weights;  ///< intercept, then one per PC; empty without PCs
     double pc_residual_sd = 0;
+
+    // model_type "mlp": the fusion network over the polygenic score and the covariates; the elastic-net
+    // weights above still define the polygenic score, and test metrics are the network's.
+    mlp network;
+    double linear_test_auc = 0;  ///< mlp: the elastic net's own test AUC, for comparison
 
     // Provenance.
     std::string command, created, precis_version, cohort_path, cohort_created, cohort_command;

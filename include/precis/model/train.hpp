@@ -7,6 +7,7 @@
 
 #include "precis/core/log.hpp"
 #include "precis/model/elastic_net.hpp"
+#include "precis/model/mlp.hpp"
 #include "precis/model/risk_model.hpp"
 #include "precis/mpi/communicator.hpp"
 
@@ -25,6 +26,8 @@ struct train_options {
     std::string select = "deviance";    ///< "deviance" (minimum CV deviance) or "auc" (maximum CV AUC)
     double test_fraction = 0.2;         ///< stratified held-out test fraction
     std::uint64_t seed = 1;             ///< drives the test split and the folds
+    std::string model = "elastic-net";  ///< or "mlp": a fusion network over the polygenic score and covariates
+    mlp_options mlp;                    ///< with model "mlp"
     std::string command_line;           ///< provenance
 };
 
