@@ -39,7 +39,9 @@ std::string read_site_key(const std::filesystem::path& file) {
 }
 
 std::string pseudonym(std::string_view key, std::string_view sample_id) {
-    return "PX-" + hmac_sha256_hex(key, sample_id).substr(0, 16);
+    std::string out = "PX-";
+    out.append(hmac_sha256_hex(key, sample_id), 0, 16);
+    return out;
 }
 
 std::string file_stem(std::string_view id) {
@@ -51,8 +53,12 @@ std::string file_stem(std::string_view id) {
         out += ok ? c : '_';
         changed = changed || !ok;
     }
+    if (!out.empty() && out[0] == '.') out[0] = '_';  // no hidden files, no ".."
     if (out.size() > 64) out.resize(64), changed = true;
-    if (changed) out += "-" + sha256_hex(id).substr(0, 8);
+    if (changed) {
+        out.push_back('-');
+        out.append(sha256_hex(id), 0, 8);
+    }
     return out;
 }
 

@@ -44,7 +44,8 @@ std::string json_string(std::string_view s) {
                 }
         }
     }
-    return out + "\"";
+    out.push_back('"');
+    return out;
 }
 
 std::string fixed(double v, int decimals) {
@@ -67,9 +68,13 @@ void json_writer::item(std::string_view key) {
     if (!m_first.empty()) {
         if (!m_first.back()) m_out += ",";
         m_first.back() = false;
-        m_out += "\n" + std::string(2 * m_first.size(), ' ');
+        m_out.push_back('\n');
+        m_out.append(2 * m_first.size(), ' ');
     }
-    if (!key.empty()) m_out += json_string(key) + ": ";
+    if (!key.empty()) {
+        m_out += json_string(key);
+        m_out += ": ";
+    }
 }
 
 json_writer& json_writer::begin_object(std::string_view key) {
@@ -81,7 +86,10 @@ json_writer& json_writer::begin_object(std::string_view key) {
 json_writer& json_writer::end_object() {
     bool empty = m_first.back();
     m_first.pop_back();
-    if (!empty) m_out += "\n" + std::string(2 * m_first.size(), ' ');
+    if (!empty) {
+        m_out.push_back('\n');
+        m_out.append(2 * m_first.size(), ' ');
+    }
     m_out += "}";
     return *this;
 }
@@ -94,7 +102,10 @@ json_writer& json_writer::begin_array(std::string_view key) {
 json_writer& json_writer::end_array() {
     bool empty = m_first.back();
     m_first.pop_back();
-    if (!empty) m_out += "\n" + std::string(2 * m_first.size(), ' ');
+    if (!empty) {
+        m_out.push_back('\n');
+        m_out.append(2 * m_first.size(), ' ');
+    }
     m_out += "]";
     return *this;
 }

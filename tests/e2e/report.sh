@@ -45,9 +45,9 @@ umask 022
 printf 'demo-site-key-0123456789abcdef\n' >site.key
 chmod 600 site.key
 mkdir -p secure && chmod 700 secure
-common=(--scores patients.scores.tsv --model model.h5 --findings patients.findings.tsv
-        --contributions patients.contrib.tsv --pcs patients.pcs.tsv --reference-pcs pca.eigenvec
-        --key site.key --secure-dir secure --date 2026-01-15)
+inputs=(--scores patients.scores.tsv --model model.h5 --findings patients.findings.tsv
+        --contributions patients.contrib.tsv --pcs patients.pcs.tsv --reference-pcs pca.eigenvec --date 2026-01-15)
+common=("${inputs[@]}" --key site.key --secure-dir secure)
 "$precis" report "${common[@]}" --out-dir r1 --quiet
 ls r1/patients/*.html r1/patients/*.json r1/patients/*.pdf r1/cohort.html r1/cohort.json r1/cohort.pdf >/dev/null \
   && pass "HTML, JSON and PDF for both patients and the cohort" || fail "missing outputs: $(ls -R r1)"
@@ -177,14 +177,17 @@ import sys; sys.exit(0 if j['counts']['reports'] == 1 and len(f) == 1 and f[0]['
 
 # Key and option checks: exit 2, one message naming the file and mode.
 printf 'demo-site-key-0123456789abcdef\n' >open.key && chmod 644 open.key
-expect_error 2 "open.key: site key has mode 0644" -- "$precis" report "${common[@]}" --key open.key --out-dir bad --no-pdf
+expect_error 2 "open.key: site key has mode 0644" -- "$precis" report "${inputs[@]}" --key open.key --out-dir bad --no-pdf
 [ ! -e bad ] && pass "nothing written with a refused key" || fail "outputs written with a refused key"
 expect_error 2 "--shard '2/2'" -- "$precis" report "${common[@]}" --shard 2/2 --out-dir bad --no-pdf
 expect_error 2 "--chromium is not an executable" -- "$precis" report "${common[@]}" --chromium /nonexistent --out-dir bad
 printf 'x\ty\n' >bad.tsv
 expect_error 2 "bad.tsv" -- "$precis" report --scores bad.tsv --model model.h5 --out-dir bad --no-pdf
 # Without Chromium on PATH: a clear message, HTML and JSON still written.
-env PATH=/nonexistent "$precis" report "${common[@]}" --out-dir nochrome 2>nochrome.err
+# (PATH: every /usr/bin and /bin program but Chromium, which OpenMPI's singleton start needs.)
+mkdir -p nochrome-bin
+for f in /usr/bin/* /bin/*; do case "$(basename "$f")" in chromium*|google-chrome*) ;; *) ln -sf "$f" nochrome-bin/ 2>/dev/null || true ;; esac; done
+env PATH="$work/nochrome-bin" "$precis" report "${common[@]}" --out-dir nochrome 2>nochrome.err || fail "no-chromium run failed"
 grep -q 'chromium not found' nochrome.err && [ -s nochrome/cohort.html ] && [ ! -e nochrome/cohort.pdf ] \
   && pass "no Chromium: message, HTML and JSON written" || fail "no-chromium run: $(cat nochrome.err)"
 finish
