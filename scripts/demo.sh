@@ -27,6 +27,7 @@ diff <(bcftools norm -m- "$world/cohort.vcf.gz" 2>/dev/null | bcftools query -f 
 bcftools view -h runs/demo/P0001.annotated.vcf.gz | grep -q '^##INFO=<ID=CSQ' && echo "annotation: CSQ declared"
 echo "P0001 reportable findings: $(( $(wc -l <runs/demo/P0001.findings.tsv) - 1 ))"
 echo "risk model: test AUC $(h5dump -a /metrics/auc runs/demo/model.h5 2>/dev/null | awk '/\(0\)/ {print $2}'), $(( $(wc -l <runs/demo/scores.tsv) - 1 )) samples scored"
+echo "reports: $(ls runs/demo/reports/patients/*.html | wc -l) patients, PDFs $(ls runs/demo/reports/patients/*.pdf 2>/dev/null | wc -l), cohort summary runs/demo/reports/cohort.html"
 echo "gwas: $(awk -F'\t' 'NR > 1 && $NF == "." && $(NF-1) < 5e-8' runs/demo/gwas.disease.glm.logistic.hybrid | wc -l) variants at p < 5e-8"
 
 cat <<EOT
@@ -55,5 +56,9 @@ Demo finished. Outputs:
       sample's score, percentile, Z, ancestry-adjusted Z and absolute risk
   runs/demo/P0001.annotated.vcf.gz, P0001.annotated.tsv, P0001.findings.tsv
       the patient's variants with consequences, HGVS, ClinVar, and the reportable findings
-Stages not in this version yet: index align call report workflow
+  runs/demo/patients/
+      the patients' VCFs merged, projected on the PCs, scored (with per-variant contributions), annotated
+  runs/demo/reports/cohort.html, patients/*.html|pdf|json
+      risk reports per patient (pseudonymised; mapping in runs/demo/secure/pseudonyms.tsv) and the cohort summary
+Stages not in this version yet: index align call workflow
 EOT

@@ -19,6 +19,8 @@ packages=(
   vt-examples shapeit4-example
   # peer tools the tests compare with; real GFF3/GTF flavours for the annotate tests
   plink2 python3-gffutils
+  # headless Chromium and a font for precis report PDFs and its rendering tests
+  chromium fonts-dejavu-core
 )
 # Only for benchmarks (scripts/bench.sh passes --bench): R with glmnet, snpEff.
 if [ "${1:-}" = "--bench" ]; then

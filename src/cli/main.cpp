@@ -30,7 +30,7 @@ const command commands[] = {
     {"gwas", "Cohort", "per-variant association tests", precis::cli::run_gwas},
     {"train", "Risk", "train a risk model over the cohort", precis::cli::run_train},
     {"score", "Risk", "score samples with a model or PGS Catalog file", precis::cli::run_score},
-    {"report", "Risk", "per-patient risk reports and a cohort summary", nullptr},
+    {"report", "Risk", "per-patient risk reports and a cohort summary", precis::cli::run_report},
     {"workflow", "Workflows", "run a stage graph locally or on Slurm", nullptr},
 };
 

@@ -17,12 +17,14 @@ int run_score(int argc, char** argv, MPI_Comm comm) {
         ("out", po::value<std::string>(), "output TSV (docs/score.md)")
         ("reference", po::value<std::string>(), "model.h5 whose reference distribution gives percentile, z, ancestry_z")
         ("pcs", po::value<std::string>(), "TSV sample_id PC1..PCk of the VCF samples (precis pca --project)")
+        ("contributions", po::value<std::string>(),
+         "with --vcf: also write each sample's per-variant contributions as TSV (for precis report)")
         ("absent", po::value<std::string>()->default_value("ref"),
          "ref|missing: a model variant with no VCF record on a covered contig is homozygous reference, or unmatched");
     po::positional_options_description positional;
     auto vm = parse("score",
                     "precis score (--model model.h5 | --pgs FILE.txt) (--cohort cohort.h5 | --vcf PATIENT.vcf.gz) "
-                    "--out scores.tsv [--reference model.h5] [--pcs PCS.tsv] [--absent ref|missing]",
+                    "--out scores.tsv [--reference model.h5] [--pcs PCS.tsv] [--absent ref|missing] [--contributions FILE.tsv]",
                     options, positional, {"out"}, argc, argv);
     if (!vm) return 0;
     session s = make_session("score", *vm, comm, argc, argv);
@@ -42,9 +44,15 @@ int run_score(int argc, char** argv, MPI_Comm comm) {
     o.absent_is_reference = absent == "ref";
     const std::string out = v["out"].as<std::string>();
     require_output_dir(out, "--out");
+    if (v.count("contributions")) {
+        if (!v.count("vcf")) throw input_error("--contributions needs --vcf (per-variant dosages of patient VCFs)");
+        require_output_dir(v["contributions"].as<std::string>(), "--contributions");
+        o.contributions = true;
+    }
 
     auto rows = model::score(o, ctx.comm, ctx.log);
     if (ctx.comm.is_root()) model::write_scores(rows, out);
+    if (ctx.comm.is_root() && o.contributions) model::write_contributions(rows, v["contributions"].as<std::string>());
     ctx.comm.barrier();
     ctx.log.info("wrote ", out, " (", rows.size(), " samples)");
     return 0;

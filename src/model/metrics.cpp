@@ -110,9 +110,31 @@ recalibration fit_recalibration(const std::vector<double>& eta, const std::vecto
         double da = (h11 * g0 - h01 * g1) / det, db = (h00 * g1 - h01 * g0) / det;
         a += da, b += db;
         if (!std::isfinite(a) || !std::isfinite(b)) break;
-        if (std::abs(da) + std::abs(db) < 1e-10) return {a, b, true};
+        if (std::abs(da) + std::abs(db) < 1e-10) {
+            recalibration r{a, b, true};
+            // Inverse Fisher information at the fit: the covariance of (a, b).
+            h00 = h01 = h11 = 0;
+            for (std::size_t i = 0; i < eta.size(); ++i) {
+                double p = logistic(a + b * eta[i]), w = p * (1 - p);
+                h00 += w, h01 += w * eta[i], h11 += w * eta[i] * eta[i];
+            }
+            det = h00 * h11 - h01 * h01;
+            if (det > 0) r.var_intercept = h11 / det, r.cov_intercept_slope = -h01 / det, r.var_slope = h00 / det;
+            return r;
+        }
     }
     return {0, 1, false};
+}
+
+risk_interval calibrated_risk(const recalibration& r, double eta) {
+    const double lp = r.intercept + r.slope * eta;
+    risk_interval out{logistic(lp), std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+    const double var = r.var_intercept + 2 * eta * r.cov_intercept_slope + eta * eta * r.var_slope;
+    if (std::isfinite(var) && var >= 0) {
+        const double half = 1.959963984540054 * std::sqrt(var);
+        out.lower = logistic(lp - half), out.upper = logistic(lp + half);
+    }
+    return out;
 }
 
 }  // namespace precis::model

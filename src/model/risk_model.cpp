@@ -101,6 +101,9 @@ void write_model(const risk_model& m, const std::filesystem::path& path) {
         auto k = h5::group::create(f, "calibration");
         k.set_attribute("intercept", m.calibration.intercept), k.set_attribute("slope", m.calibration.slope);
         k.set_attribute("converged", std::int64_t{m.calibration.converged});
+        k.set_attribute("var_intercept", m.calibration.var_intercept);
+        k.set_attribute("cov_intercept_slope", m.calibration.cov_intercept_slope);
+        k.set_attribute("var_slope", m.calibration.var_slope);
 
         auto r = h5::group::create(f, "reference");
         r.set_attribute("mean", m.reference_mean), r.set_attribute("sd", m.reference_sd);
@@ -167,6 +170,11 @@ risk_model read_model(const std::filesystem::path& path) {
     m.calibration.intercept = k.double_attribute("intercept");
     m.calibration.slope = k.double_attribute("slope");
     m.calibration.converged = k.int64_attribute("converged") != 0;
+    if (k.has_attribute("var_slope")) {  // absent in models written before the interval was added
+        m.calibration.var_intercept = k.double_attribute("var_intercept");
+        m.calibration.cov_intercept_slope = k.double_attribute("cov_intercept_slope");
+        m.calibration.var_slope = k.double_attribute("var_slope");
+    }
 
     auto r = h5::group::open(f, "reference");
     m.reference_mean = r.double_attribute("mean");

@@ -159,7 +159,7 @@ std::vector<score_row> score(const score_options& o, const mpi::communicator& co
             }
         }
     } else {
-        if (comm.is_root()) raw = detail::score_vcf(o.vcf, w, o.absent_is_reference, log);
+        if (comm.is_root()) raw = detail::score_vcf(o.vcf, w, o.absent_is_reference, o.contributions, log);
         if (!o.pcs.empty()) {
             auto table = read_pc_table(o.pcs);
             for (const auto& s : raw.samples) pcs.push_back(table.count(s) ? table[s] : std::vector<double>{});
@@ -205,9 +205,31 @@ std::vector<score_row> score(const score_options& o, const mpi::communicator& co
             for (std::size_t c = 0; c < model.covariate_weights.size(); ++c) lp += model.covariate_weights[c] * covariates[i][c];
             r.absolute_risk = logistic(model.calibration.intercept + model.calibration.slope * lp);
         }
+        if (i < raw.contributions.size()) {
+            r.contributions = std::move(raw.contributions[i]);
+            std::stable_sort(r.contributions.begin(), r.contributions.end(), [](const auto& a, const auto& b) {
+                return std::abs(a.contribution) > std::abs(b.contribution);
+            });
+        }
         rows.push_back(std::move(r));
     }
     return rows;
+}
+
+void write_contributions(const std::vector<score_row>& rows, const std::filesystem::path& path) {
+    atomic_output out(path);
+    {
+        std::FILE* f = std::fopen(out.temp_path().c_str(), "w");
+        if (!f) throw runtime_failure(out.temp_path().string() + ": cannot create");
+        std::fputs("sample_id\tchrom\tpos\teffect_allele\tweight\tdosage\tcontribution\n", f);
+        for (const auto& r : rows)
+            for (const auto& c : r.contributions)
+                std::fprintf(f, "%s\t%s\t%lld\t%s\t%.12g\t%.12g\t%.12g\n", r.sample.c_str(), c.chrom.c_str(),
+                             static_cast<long long>(c.pos), c.effect_allele.c_str(), c.weight, c.dosage, c.contribution);
+        bool failed = std::ferror(f) != 0;
+        if (std::fclose(f) != 0 || failed) throw runtime_failure(out.temp_path().string() + ": write failed");
+    }
+    out.commit();
 }
 
 void write_scores(const std::vector<score_row>& rows, const std::filesystem::path& path) {

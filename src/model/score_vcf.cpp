@@ -1,6 +1,7 @@
 // Scoring a patient VCF/BCF: one pass over the records, matching weighted variants by contig and position.
 #include <htslib/vcf.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -12,7 +13,7 @@
 namespace precis::model::detail {
 
 raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, bool absent_is_reference,
-                     const logger& log) {
+                     bool contributions, const logger& log) {
     require_readable_file(path, "--vcf");
     io::vcf_reader reader(path);
     raw_scores out;
@@ -20,6 +21,8 @@ raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, 
     const std::size_t ns = out.samples.size();
     if (ns == 0) throw input_error(path.string() + ": no samples (a sites-only VCF cannot be scored)");
     out.raw.assign(ns, 0.0);
+    // Per sample: (model index, dosage) of the matched variants, sorted into model order at the end.
+    std::vector<std::vector<std::pair<std::size_t, double>>> used(contributions ? ns : 0);
     std::map<std::pair<std::string, std::int64_t>, std::vector<std::size_t>> by_site;
     for (std::size_t k = 0; k < w.variants.size(); ++k)
         by_site[{normalise_contig(w.variants[k].chrom), w.variants[k].pos}].push_back(k);
@@ -56,7 +59,9 @@ raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, 
                     if (bcf_gt_is_missing(a)) missing = true;
                     else dosage += bcf_gt_allele(a) == effect;
                 }
-                out.raw[s] += v.weight * (missing ? missing_dosage(v) : dosage);
+                const double d = missing ? missing_dosage(v) : dosage;
+                out.raw[s] += v.weight * d;
+                if (contributions) used[s].emplace_back(k, d);
             }
         }
     }
@@ -70,7 +75,17 @@ raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, 
         if (!absent_is_reference || !w.reference_allele_known) continue;  // unmatched: contributes nothing
         ++absent, ++out.matched;
         double dosage = v.effect_allele == v.ref ? 2.0 : 0.0;
-        for (auto& r : out.raw) r += v.weight * dosage;
+        for (std::size_t s = 0; s < ns; ++s) {
+            out.raw[s] += v.weight * dosage;
+            if (contributions) used[s].emplace_back(k, dosage);
+        }
+    }
+    if (contributions) {
+        out.contributions.resize(ns);
+        for (std::size_t s = 0; s < ns; ++s) {
+            std::sort(used[s].begin(), used[s].end());
+            for (const auto& [k, d] : used[s]) out.contributions[s].push_back(contribution_of(w.variants[k], d));
+        }
     }
     if (absent > 0) log.info(path.string(), ": ", absent, " weighted variants without a record counted as homozygous reference");
     return out;

@@ -1,6 +1,7 @@
 #pragma once
 /// Discrimination and calibration metrics of predicted probabilities against 0/1 outcomes.
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace precis::model {
@@ -29,10 +30,22 @@ classification_metrics classify(const std::vector<double>& p, const std::vector<
 
 /// Logistic recalibration: the intercept a and slope b of logit P(y = 1) = a + b * eta, fitted by Newton's
 /// method. `converged` is false (and a = 0, b = 1) when it does not converge, e.g. under separation.
+/// The covariance of (a, b) is the inverse Fisher information at the fit (NaN when not converged or
+/// unknown, e.g. read from an older model.h5); it gives the 95% interval of an absolute risk.
 struct recalibration {
     double intercept = 0, slope = 1;
     bool converged = true;
+    double var_intercept = std::numeric_limits<double>::quiet_NaN();
+    double cov_intercept_slope = std::numeric_limits<double>::quiet_NaN();
+    double var_slope = std::numeric_limits<double>::quiet_NaN();
 };
+
+/// Calibrated risk logistic(a + b * eta) with its Wald 95% interval on the logit scale from the
+/// recalibration covariance: {risk, lower, upper}; lower and upper are NaN without a covariance.
+struct risk_interval {
+    double risk = 0, lower = 0, upper = 0;
+};
+risk_interval calibrated_risk(const recalibration& r, double eta);
 
 /// Fits the recalibration of linear predictors `eta` against outcomes `y`.
 recalibration fit_recalibration(const std::vector<double>& eta, const std::vector<double>& y);

@@ -23,6 +23,19 @@ struct score_options {
     /// VCF: a weighted variant on a contig of the VCF header but without a record counts as homozygous
     /// reference (true; model.h5 weights only, whose reference allele is known) or as missing (false).
     bool absent_is_reference = true;
+    /// VCF only: keep each sample's per-variant contributions (score_row::contributions).
+    bool contributions = false;
+};
+
+/// What one matched weighted variant adds to one sample's score. `dosage` is the effect-allele dosage
+/// used (imputed 2 x frequency when missing); `contribution` = weight x (dosage - 2 x effect frequency),
+/// the variant's share of the score relative to the training average (weight x dosage when the
+/// frequency is unknown).
+struct variant_contribution {
+    std::string chrom;
+    std::int64_t pos = 0;  ///< 1-based
+    std::string effect_allele;
+    double weight = 0, dosage = 0, contribution = 0;
 };
 
 /// One output row (NaN prints as NA).
@@ -30,6 +43,7 @@ struct score_row {
     std::string sample;
     double raw = 0, percentile = 0, z = 0, ancestry_z = 0, absolute_risk = 0;
     std::int64_t matched = 0, total = 0;
+    std::vector<variant_contribution> contributions;  ///< with score_options::contributions; by |contribution| desc
 };
 
 /// The weights to apply and what is known about them.
@@ -46,6 +60,10 @@ std::vector<score_row> score(const score_options& options, const mpi::communicat
 /// Writes `rows` as TSV with header sample_id raw_score percentile z ancestry_z absolute_risk
 /// matched_variants total_variants, atomically.
 void write_scores(const std::vector<score_row>& rows, const std::filesystem::path& path);
+
+/// Writes the contributions of `rows` as TSV with header sample_id chrom pos effect_allele weight dosage
+/// contribution (per sample by decreasing |contribution|, ties in model order), atomically.
+void write_contributions(const std::vector<score_row>& rows, const std::filesystem::path& path);
 
 /// "chr1" and "1" name the same contig: the name without a leading "chr".
 std::string normalise_contig(const std::string& name);

@@ -1,0 +1,77 @@
+// Readers: scores, findings, PCs; bad records name the file and line.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <unistd.h>
+
+#include "precis/core/error.hpp"
+#include "precis/report/inputs.hpp"
+
+using namespace precis::report;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path write(const std::string& name, const std::string& text) {
+    auto d = fs::temp_directory_path() / ("precis_report_inputs_" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    std::ofstream(d / name) << text;
+    return d / name;
+}
+const std::string header = "sample_id\traw_score\tpercentile\tz\tancestry_z\tabsolute_risk\tmatched_variants\ttotal_variants\n";
+std::string message(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const precis::input_error& e) {
+        return e.what();
+    }
+    return "";
+}
+}  // namespace
+
+TEST(read_scores, reads_rows_and_na) {
+    auto f = write("s.tsv", header + "A\t0.5\t40\t-0.2\tNA\t0.1\t9\t10\n");
+    auto rows = read_scores({f});
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].sample, "A");
+    EXPECT_DOUBLE_EQ(rows[0].percentile, 40);
+    EXPECT_TRUE(std::isnan(rows[0].ancestry_z));
+    EXPECT_EQ(rows[0].matched, 9);
+}
+
+TEST(read_scores, names_file_and_line_of_bad_records) {
+    auto bad = write("bad.tsv", header + "A\t0.5\t40\t-0.2\tNA\t0.1\t9\t10\nB\tx\t40\t0\t0\t0.1\t9\t10\n");
+    auto m = message([&] { read_scores({bad}); });
+    EXPECT_NE(m.find("bad.tsv"), std::string::npos) << m;
+    EXPECT_NE(m.find("line 3"), std::string::npos) << m;
+    auto dup = write("dup.tsv", header + "A\t0.5\t40\t-0.2\tNA\t0.1\t9\t10\n");
+    m = message([&] { read_scores({dup, dup}); });
+    EXPECT_NE(m.find("already scored"), std::string::npos) << m;
+    auto wrong = write("wrong.tsv", "id\tscore\n");
+    EXPECT_NE(message([&] { read_scores({wrong}); }).find("header"), std::string::npos);
+}
+
+TEST(read_findings, groups_by_sample) {
+    std::string h = "sample_id\tchrom\tpos\tref\talt\tgene\ttranscript\tconsequence\timpact\thgvs_c\thgvs_p\tzygosity\t"
+                    "clnsig\treview_stars\tcondition\treason\n";
+    auto f = write("f.tsv", h + "A\t1\t100\tC\tT\tG1\tT1\tstop_gained\tHIGH\tT1:c.1C>T\tP1:p.Gln1Ter\thet\tPathogenic\t2\tX\tclinvar\n" +
+                                "A\t1\t200\tG\tA\tG2\tT2\tmissense_variant\tMODERATE\t.\t.\thom\t.\t.\t.\thigh_impact_panel\n");
+    auto m = read_findings({f});
+    ASSERT_EQ(m["A"].size(), 2u);
+    EXPECT_EQ(m["A"][0].review_stars, 2);
+    EXPECT_EQ(m["A"][1].review_stars, -1);
+    auto bad = write("fbad.tsv", h + "A\t1\t100\tC\tT\tG1\n");
+    EXPECT_NE(message([&] { read_findings({bad}); }).find("line 2"), std::string::npos);
+}
+
+TEST(read_pcs, finds_id_and_pc_columns) {
+    auto f = write("p.tsv", "#FID\tIID\tPC1\tPC2\tPC3\nF\tS1\t0.1\t-0.2\t0\n");
+    auto p = read_pcs(f);
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].first, "S1");
+    EXPECT_DOUBLE_EQ(p[0].second.pc2, -0.2);
+    auto bad = write("pbad.tsv", "a\tb\n");
+    EXPECT_NE(message([&] { read_pcs(bad); }).find("PC1"), std::string::npos);
+}

@@ -1,0 +1,3 @@
+# precis report: escaping, JSON, pseudonyms and key checks, input readers, the risk interval.
+precis_unit_test(test_report SOURCES unit/report/test_text.cpp unit/report/test_privacy.cpp unit/report/test_inputs.cpp
+  LIBS precis::report)
