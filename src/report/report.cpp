@@ -117,7 +117,9 @@ report_result write_reports(const report_options& o, const mpi::communicator& co
         p.score = *it->second;
         const double r = p.score.absolute_risk;
         p.risk_lower = p.risk_upper = std::numeric_limits<double>::quiet_NaN();
-        if (r > 0 && r < 1 && cal.slope != 0) {
+        // The interval comes from the logistic recalibration of an elastic net's linear predictor; an MLP
+        // model's risk is the network's output, with no such interval (shown as n/a).
+        if (ctx.model.model.model_type == "elastic-net" && r > 0 && r < 1 && cal.slope != 0) {
             const double eta = (std::log(r / (1 - r)) - cal.intercept) / cal.slope;
             auto ci = model::calibrated_risk(cal, eta);
             p.risk_lower = ci.lower, p.risk_upper = ci.upper;
