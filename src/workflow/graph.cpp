@@ -1,6 +1,7 @@
 #include "precis/workflow/graph.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>

@@ -87,8 +87,8 @@ rc=0; PRECIS=$PWD/killer.sh wf >run6.log 2>&1 || rc=$?
   || fail "killed step left $(ls w/roundtrip*)"
 grep -q "== qc not run: upstream stage export failed" run6.log && pass "dependants of the killed step not run" || fail "dependants: $(cat run6.log)"
 "$precis" workflow status "$graph" --config w.ini --run-dir run >status.txt 2>&1
-grep -q "^export .*killed.*never finished" status.txt && grep -q "^qc .*blocked.*export was killed" status.txt \
-  && pass "status names the killed step and the blocked ones" || fail "status: $(cat status.txt)"
+grep -q "^export .*killed.*never finished" status.txt && grep -q "^qc .*stale.*upstream stage export reruns" status.txt \
+  && pass "status names the killed step and what will rerun after it" || fail "status: $(cat status.txt)"
 wf >run7.log 2>&1 || fail "run after kill: $(tail -30 run7.log)"
 [ "$(ran run7.log)" = "export qc pca gwas train score" ] && pass "after the kill: $(ran run7.log)" || fail "after kill ran: $(ran run7.log)"
 cmp -s w/scores.tsv scores.first.tsv && pass "scores identical after recovery" || fail "scores differ after recovery"
