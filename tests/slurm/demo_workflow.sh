@@ -74,6 +74,29 @@ submit "$graph" slurm >jobs3.txt 2>jobs3.err || fail "third submission: $(cat jo
 wait_jobs "$(awk '$1 == "annotate" {print $2}' jobs3.txt)"
 cmp -s slurm/P0002.findings.tsv local/P0002.findings.tsv && pass "P0002 findings rebuilt" || fail "P0002 findings not rebuilt"
 
+# ... and after deleting an intermediate output, exactly its producer and everything downstream, chained.
+rm slurm/roundtrip.vcf.gz
+submit "$graph" slurm >jobs4.txt 2>jobs4.err || fail "fourth submission: $(cat jobs4.err)"
+[ "$(awk '{print $1}' jobs4.txt | tr '\n' ' ')" = "export qc pca gwas train score " ] \
+  && pass "after deleting export's output: $(awk '{print $1}' jobs4.txt | tr '\n' ' ')submitted" || fail "fourth run: $(cat jobs4.txt)"
+ids=($(awk '{print $2}' jobs4.txt))
+wait_jobs "${ids[@]}"
+for id in "${ids[@]}"; do [ "$(job_state "$id")" = COMPLETED ] || fail "job $id: $(job_state "$id")"; done
+cmp -s slurm/scores.tsv local/scores.tsv && "$precis" ledger verify slurm.run >/dev/null 2>&1 \
+  && pass "rerun complete: scores equal local, ledger verifies" || fail "after rerun: scores or ledger differ"
+
+# cancel: a step held in the queue (--begin in an hour) is pending in status, then scancelled.
+rm slurm/scores.tsv
+"$precis" workflow run "$graph" --config slurm.ini --executor slurm --run-dir slurm.run --sbatch "--nodes=1 --begin=now+3600" \
+  >jobs5.txt 2>/dev/null || fail "held submission"
+id=$(awk '$1 == "score" {print $2}' jobs5.txt)
+"$precis" workflow status "$graph" --config slurm.ini --run-dir slurm.run >status5.txt 2>&1
+grep -q "^score *pending *$id " status5.txt && pass "status: score pending as job $id" || fail "status held: $(cat status5.txt)"
+"$precis" workflow cancel "$graph" --config slurm.ini --run-dir slurm.run >cancel.txt 2>&1
+grep -q "cancelled $id" cancel.txt && sleep 2 && [ "$(job_state "$id")" = CANCELLED ] \
+  && pass "workflow cancel: $(cat cancel.txt)" || fail "cancel: $(cat cancel.txt) state $(job_state "$id")"
+[ ! -e slurm/scores.tsv ] && pass "cancelled step wrote nothing" || fail "scores.tsv appeared"
+
 # 4. One array task fails (patient P0009 has no VCF): the stages after the array are cancelled, never
 #    run, and status names the failed task and why the others did not run.
 cat >fail.graph <<'EOG'
