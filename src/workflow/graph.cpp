@@ -81,8 +81,8 @@ ini_file parse_ini(const std::string& text, const std::string& name) {
     int line = 0;
     while (std::getline(in, raw)) {
         ++line;
-        std::string s = trim(raw);
-        if (s.empty() || s[0] == '#' || s[0] == ';') continue;
+        std::string s = trim(raw.substr(0, raw.find('#')));  // as Boost.Program_options: '#' starts a comment anywhere
+        if (s.empty() || s[0] == ';') continue;
         if (s[0] == '[') {
             if (s.back() != ']' || s.size() < 3)
                 throw input_error::at(name, "line " + std::to_string(line), "malformed section header '" + s + "'");
@@ -129,8 +129,8 @@ graph parse_graph(const std::string& text, const std::string& name) {
     int line = 0;
     while (std::getline(in, raw)) {
         ++line;
-        std::string s = trim(raw);
-        if (s.empty() || s[0] == '#') continue;
+        std::string s = trim(raw.substr(0, raw.find('#')));
+        if (s.empty()) continue;
         auto where = "line " + std::to_string(line);
         auto words = split(s, " \t");
         if (words.size() < 3)

@@ -9,7 +9,7 @@
 namespace precis::workflow {
 
 /// An INI file as written: sections in order, keys in order, values trimmed. Top-level keys live in
-/// section "". Comments start with '#' or ';' at the beginning of a line.
+/// section "". '#' starts a comment anywhere in a line (as in Boost.Program_options), ';' at its start.
 struct ini_file {
     std::filesystem::path path;
     std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> sections;

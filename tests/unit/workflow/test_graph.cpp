@@ -75,7 +75,7 @@ TEST(Graph, RejectsBadLinesWithFileAndLine) {
 }
 
 TEST(Ini, SectionsKeysAndErrors) {
-    auto ini = parse_ini("top = 1\n; c\n[a]\nx = 1 \n y=two words\n[b]\nx=3\n", "c.ini");
+    auto ini = parse_ini("top = 1\n; c\n[a]\nx = 1 \n y=two words # comment\n[b]\nx=3\n", "c.ini");
     EXPECT_EQ(ini.value("", "top"), "1");
     EXPECT_EQ(ini.value("a", "y"), "two words");
     EXPECT_EQ(ini.value("b", "x"), "3");
