@@ -39,6 +39,16 @@ if [ -n "${PRECIS_RUN_DIR:-}" ] && [ -n "${PRECIS_GRAPH:-}" ] && [ -n "${PRECIS_
   trap 'exit 143' TERM
 fi
 
+# By hand, an array task (sbatch --array=1-2 jobs/annotate.sh CFG) gets its own config: {NAME} replaced by
+# the task's item of [workflow] NAME.
+task_id=${SLURM_ARRAY_TASK_ID:-${PRECIS_TASK:-0}}
+precis_task_config() {
+  if [ ${#workflow_args[@]} -eq 0 ] && [ "$task_id" != 0 ]; then
+    run_config=$("$precis_bin" workflow task-config --config "$job_config" --stage "$1" --task "$task_id")
+    trap 'rm -f "$run_config"' EXIT
+  fi
+}
+
 # precis_done COMMAND [args]: under a workflow, commits and records the step's outputs.
 precis_done() {
   [ ${#workflow_args[@]} -eq 0 ] && return 0
@@ -46,10 +56,11 @@ precis_done() {
 }
 
 # precis_serial COMMAND [args]: one process.
-precis_serial() { "$precis_bin" "$@" --config "$run_config"; precis_done "$@"; }
+precis_serial() { precis_task_config "$1"; "$precis_bin" "$@" --config "$run_config"; precis_done "$@"; }
 
 # precis_mpi COMMAND [args]: all ranks of the allocation, or $PRECIS_RANKS local ranks.
 precis_mpi() {
+  precis_task_config "$1"
   if [ -n "${SLURM_JOB_ID:-}" ]; then
     srun --mpi=pmix "$precis_bin" "$@" --config "$run_config"
   else

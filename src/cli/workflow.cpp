@@ -33,7 +33,7 @@ const char* workflow_usage =
     "precis workflow run    GRAPH --config CFG [--executor local|slurm] [--run-dir DIR] [--ranks N] [--sbatch ARGS] [--dry-run]\n"
     "       precis workflow status GRAPH --config CFG [--run-dir DIR]\n"
     "       precis workflow cancel GRAPH --config CFG [--run-dir DIR]\n"
-    "       precis workflow begin|record ...   (called by jobs/common.sh inside a job)\n\n"
+    "       precis workflow begin|record|task-config ...   (called by jobs/common.sh inside a job)\n\n"
     "Runs a stage graph (workflows/*.graph; format in docs/workflow.md): each stage's job script from jobs/\n"
     "with CFG. 'run' skips steps whose script, config section, inputs and precis version are unchanged and\n"
     "whose recorded outputs are intact, and reruns everything downstream of a step that reruns. The local\n"
@@ -523,6 +523,42 @@ int record_step(const loaded& l, const step& s, int exit_code, const std::string
     return 0;
 }
 
+// By hand (sbatch --array=1-2 jobs/annotate.sh CFG, no workflow): the stage's section with every {NAME}
+// of a [workflow] list replaced by the task's item, written to a temporary config whose path is printed.
+int task_config(const std::string& config_path, const std::string& stage_name, int task) {
+    ini_file ini = read_ini(config_path);
+    auto section = ini.section(stage_name);
+    for (const auto& [name, list] : ini.section("workflow")) {
+        std::istringstream in(list);
+        std::vector<std::string> items;
+        for (std::string w; std::getline(in, w, ',');) {
+            std::istringstream ws(w);
+            for (std::string x; ws >> x;) items.push_back(x);
+        }
+        const std::string placeholder = "{" + name + "}";
+        for (auto& [k, v] : section) {
+            if (v.find(placeholder) == std::string::npos) continue;
+            if (task < 1 || task > static_cast<int>(items.size()))
+                throw input_error::at(config_path, "[workflow]", "array task " + std::to_string(task) + " of stage " + stage_name +
+                                                                     ": '" + name + "' lists " + std::to_string(items.size()) + " items");
+            for (size_t p; (p = v.find(placeholder)) != std::string::npos;) v.replace(p, placeholder.size(), items[task - 1]);
+        }
+    }
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/precis-task.XXXXXX";
+    int fd = ::mkstemp(pattern.data());
+    if (fd < 0) throw runtime_failure(pattern + ": cannot create a temporary config");
+    std::string text;
+    for (const auto& [k, v] : ini.section("")) text += k + " = " + v + "\n";
+    text += "[" + stage_name + "]\n";
+    for (const auto& [k, v] : section) text += k + " = " + v + "\n";
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!ok) throw runtime_failure(pattern + ": cannot write");
+    std::printf("%s\n", pattern.c_str());
+    return 0;
+}
+
 }  // namespace
 
 int run_workflow(int argc, char** argv, MPI_Comm) {
@@ -558,6 +594,10 @@ int run_workflow(int argc, char** argv, MPI_Comm) {
         return vm.count("help") ? 0 : 2;
     }
     const std::string action = vm["action"].as<std::string>();
+    if (action == "task-config") {
+        if (!vm.count("config") || !vm.count("stage")) throw input_error("precis workflow task-config: --config and --stage are required");
+        return task_config(vm["config"].as<std::string>(), vm["stage"].as<std::string>(), vm["task"].as<int>());
+    }
     if (!vm.count("graph")) throw input_error("precis workflow " + action + ": GRAPH is required (e.g. workflows/demo.graph)");
     if (!vm.count("config")) throw input_error("precis workflow " + action + ": --config is required");
     if (action == "run") {

@@ -94,7 +94,13 @@ wf >run7.log 2>&1 || fail "run after kill: $(tail -30 run7.log)"
 cmp -s w/scores.tsv scores.first.tsv && pass "scores identical after recovery" || fail "scores differ after recovery"
 "$precis" ledger verify run >/dev/null 2>&1 && pass "ledger verifies after recovery" || fail "ledger after recovery"
 
-# 6. Graphs the run cannot start: a missing job script, a command not in this version, an unknown option.
+# 6. By hand, outside a workflow, an array task's job script reads its own item ({patient} -> P0002).
+cp w/P0002.findings.tsv findings.saved && rm w/P0002.findings.tsv
+PRECIS=$precis PRECIS_TASK=2 PRECIS_RANKS=1 bash "$src/jobs/annotate.sh" w.ini >hand.log 2>&1 || fail "by hand: $(cat hand.log)"
+cmp -s w/P0002.findings.tsv findings.saved && pass "array task by hand (PRECIS_TASK=2) wrote P0002's findings" \
+  || fail "by-hand task: $(cat hand.log)"
+
+# 7. Graphs the run cannot start: a missing job script, a command not in this version, an unknown option.
 printf 'simulate jobs/simulate.sh -\nalign jobs/no-such-stage.sh simulate\n' >missing.graph
 expect_error 2 "missing.graph: line 2: stage 'align': job script $src/jobs/no-such-stage.sh does not exist" -- \
   "$precis" workflow run missing.graph --config w.ini --executor local --run-dir run.bad --home "$src"
