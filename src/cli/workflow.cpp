@@ -607,7 +607,6 @@ int run_workflow(int argc, char** argv, MPI_Comm) {
         int ranks = vm["ranks"].as<int>();
         if (ranks < 1) throw input_error("precis workflow run: --ranks must be at least 1");
         loaded l = load(vm, true);
-        fs::create_directories(l.dir.path());
         auto todo = plan(l.g, l.config, l.home, l.dir, version());
         int n = 0;
         for (const auto& p : todo) {
@@ -616,6 +615,7 @@ int run_workflow(int argc, char** argv, MPI_Comm) {
                 std::fprintf(stderr, "%s %s: %s\n", p.run ? "run " : "skip", p.s.id().c_str(), p.reason.c_str());
         }
         if (vm["dry-run"].as<bool>()) return 0;
+        fs::create_directories(l.dir.path());
         if (n == 0) {
             std::printf("precis workflow: all %zu steps are up to date; nothing to run\n", todo.size());
             return 0;
