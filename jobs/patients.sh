@@ -5,17 +5,17 @@
 #SBATCH --mem=4G
 #SBATCH --time=01:00:00
 # The report's per-patient inputs from [patients]: the patients' VCFs merged (bcftools merge -0: a
-# variants-only VCF's absent sites are homozygous reference), projected on the cohort's PCs, scored with
-# the model (with per-variant contributions) and annotated with [annotate]'s references (findings).
+# variants-only VCF's absent sites are homozygous reference), projected on the cohort's PCs and scored
+# with the model (with per-variant contributions). Their findings come from the annotate stage.
 # Usage: sbatch jobs/patients.sh CONFIG.ini
 set -euo pipefail
 [ -n "${SLURM_JOB_ID:-}" ] && home=${PRECIS_HOME:-$SLURM_SUBMIT_DIR} || home=${PRECIS_HOME:-$(dirname "$0")/..}
 source "$home/jobs/common.sh"
 
-# ini_get SECTION KEY: the value of KEY in [SECTION] of the job's config (empty when absent).
+# ini_get SECTION KEY: the value of KEY in [SECTION] of the job's config (the staged one under precis workflow) (empty when absent).
 ini_get() {
   awk -v s="[$1]" -v k="$2" '/^\[/ {in_s = ($0 == s)} in_s && $0 ~ "^" k "[ \t]*=" {
-    sub(/^[^=]*=[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit}' "$job_config"
+    sub(/^[^=]*=[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit}' "$run_config"
 }
 vcfs=$(ini_get patients vcfs)
 out=$(ini_get patients out-dir)
@@ -23,6 +23,7 @@ model=$(ini_get patients model)
 cohort=$(ini_get patients cohort)
 [ -n "$vcfs" ] && [ -n "$out" ] && [ -n "$model" ] && [ -n "$cohort" ] || {
   echo "patients: [patients] needs vcfs (a glob), out-dir, model and cohort in $job_config" >&2; exit 2; }
+# Under precis workflow, out-dir is the step's staging directory (moved into place by precis_done).
 mkdir -p "$out"
 shopt -s nullglob
 # shellcheck disable=SC2206
@@ -39,5 +40,4 @@ bcftools index -f -t "$out/patients.vcf.gz"
 "$precis_bin" pca --cohort "$cohort" --project "$out/patients.vcf.gz" --out "$out/pcs.tsv"
 "$precis_bin" score --model "$model" --vcf "$out/patients.vcf.gz" --pcs "$out/pcs.tsv" --out "$out/scores.tsv" \
   --contributions "$out/contributions.tsv"
-precis_serial annotate --vcf "$out/patients.vcf.gz" --out "$out/annotated.vcf.gz" --tsv "$out/annotated.tsv" \
-  --findings "$out/findings.tsv"
+precis_done score --vcf "$vcfs" --pcs --contributions "(jobs/patients.sh: bcftools merge, precis pca --project, precis score)"

@@ -14,7 +14,10 @@ export PRECIS=$PWD/build/release/src/precis
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 mkdir -p runs/demo
 
-bash workflows/run-local.sh workflows/demo.graph "$config"
+# Resumable: a second run skips every step that is up to date (runs/demo.run holds the manifest and ledger).
+"$PRECIS" workflow run workflows/demo.graph --config "$config" --executor local --run-dir runs/demo.run \
+  --ranks "${PRECIS_RANKS:-2}"
+"$PRECIS" ledger verify runs/demo.run
 
 echo "== checking the outputs with the standard tools"
 world=runs/demo/world
@@ -25,7 +28,7 @@ diff <(bcftools norm -m- "$world/cohort.vcf.gz" 2>/dev/null | bcftools query -f 
      <(bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' runs/demo/cohort.roundtrip.vcf.gz) >/dev/null \
   && echo "round trip: genotypes identical"
 bcftools view -h runs/demo/P0001.annotated.vcf.gz | grep -q '^##INFO=<ID=CSQ' && echo "annotation: CSQ declared"
-echo "P0001 reportable findings: $(( $(wc -l <runs/demo/P0001.findings.tsv) - 1 ))"
+for p in runs/demo/P*.findings.tsv; do echo "$(basename "$p" .findings.tsv) reportable findings: $(( $(wc -l <"$p") - 1 ))"; done
 echo "risk model: test AUC $(h5dump -a /metrics/auc runs/demo/model.h5 2>/dev/null | awk '/\(0\)/ {print $2}'), $(( $(wc -l <runs/demo/scores.tsv) - 1 )) samples scored"
 echo "reports: $(ls runs/demo/reports/patients/*.html | wc -l) patients, PDFs $(ls runs/demo/reports/patients/*.pdf 2>/dev/null | wc -l), cohort summary runs/demo/reports/cohort.html"
 echo "gwas: $(awk -F'\t' 'NR > 1 && $NF == "." && $(NF-1) < 5e-8' runs/demo/gwas.disease.glm.logistic.hybrid | wc -l) variants at p < 5e-8"
@@ -54,11 +57,13 @@ Demo finished. Outputs:
   runs/demo/model.h5, model.pgs.txt, scores.tsv
       the risk model (weights, lambda path, CV curve, test metrics), its PGS Catalog file, and every
       sample's score, percentile, Z, ancestry-adjusted Z and absolute risk
-  runs/demo/P0001.annotated.vcf.gz, P0001.annotated.tsv, P0001.findings.tsv
-      the patient's variants with consequences, HGVS, ClinVar, and the reportable findings
+  runs/demo/P0001.annotated.vcf.gz, P0001.annotated.tsv, P0001.findings.tsv (and P0002.*)
+      each patient's variants with consequences, HGVS, ClinVar, and the reportable findings
   runs/demo/patients/
-      the patients' VCFs merged, projected on the PCs, scored (with per-variant contributions), annotated
+      the patients' VCFs merged, projected on the PCs, scored (with per-variant contributions)
   runs/demo/reports/cohort.html, patients/*.html|pdf|json
       risk reports per patient (pseudonymised; mapping in runs/demo/secure/pseudonyms.tsv) and the cohort summary
-Stages not in this version yet: index align call workflow
+  runs/demo.run/
+      the run's manifest, provenance ledger (precis ledger verify runs/demo.run) and step logs
+Stages not in this version yet: index align call
 EOT

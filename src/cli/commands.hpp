@@ -23,5 +23,9 @@ int run_gwas(int argc, char** argv, MPI_Comm comm);
 int run_train(int argc, char** argv, MPI_Comm comm);
 int run_score(int argc, char** argv, MPI_Comm comm);
 int run_report(int argc, char** argv, MPI_Comm comm);
+int run_workflow(int argc, char** argv, MPI_Comm comm);
+int run_ledger(int argc, char** argv, MPI_Comm comm);
+/// Whether `precis NAME` exists and is in this version (for workflow graph checks).
+bool command_available(const char* name);
 
 }  // namespace precis::cli

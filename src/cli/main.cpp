@@ -31,7 +31,8 @@ const command commands[] = {
     {"train", "Risk", "train a risk model over the cohort", precis::cli::run_train},
     {"score", "Risk", "score samples with a model or PGS Catalog file", precis::cli::run_score},
     {"report", "Risk", "per-patient risk reports and a cohort summary", precis::cli::run_report},
-    {"workflow", "Workflows", "run a stage graph locally or on Slurm", nullptr},
+    {"workflow", "Workflows", "run a stage graph locally or on Slurm", precis::cli::run_workflow},
+    {"ledger", "Workflows", "verify a workflow run's provenance ledger", precis::cli::run_ledger},
 };
 
 void print_usage(std::FILE* out) {
@@ -56,6 +57,11 @@ const command* find(const char* name) {
 }
 
 }  // namespace
+
+bool precis::cli::command_available(const char* name) {
+    const command* c = find(name);
+    return c && c->run;
+}
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -84,6 +90,14 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    if (std::strcmp(cmd->group, "Workflows") == 0) {  // serial drivers: they launch MPI jobs, no MPI of their own
+        try {
+            return cmd->run(argc - 1, argv + 1, MPI_COMM_NULL);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "precis %s: error: %s\n", cmd->name, e.what());
+            return precis::exit_code_for(e);
+        }
+    }
     precis::mpi::environment mpi_env(argc, argv);
     precis::mpi::communicator world(MPI_COMM_WORLD);
     int code = 0;

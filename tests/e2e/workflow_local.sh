@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# precis workflow run --executor local on the demo graph with a small world: a full run, a second run
+# that does nothing, reruns of exactly the steps downstream of a deleted intermediate output, the
+# provenance ledger catching single-byte edits of a record and of an output, a killed step leaving no
+# output under its final name, and refusal of graphs naming a missing job script or a command that is
+# not in this version. Called by ctest as: SCRIPT PRECIS_BIN SOURCE_DIR SCRATCH_DIR
+source "$(dirname "$0")/lib.sh"
+source "$src/tests/e2e/workflow_config.sh"
+export PRECIS_HOME=$src
+graph=$src/workflows/demo.graph
+write_workflow_config w
+wf() { "$precis" workflow run "$graph" --config w.ini --executor local --run-dir run --ranks 2 "$@"; }
+ran() { grep -o '^== [^ ]* (' "$1" | awk '{print $2}' | tr '\n' ' ' | sed 's/ $//'; }
+
+# 1. A full run: every step, in graph order, annotate once per patient.
+wf >run1.log 2>&1 || fail "first run: $(tail -30 run1.log)"
+[ "$(ran run1.log)" = "simulate convert export annotate[1] annotate[2] qc pca gwas train score" ] \
+  && pass "first run ran all 10 steps: $(ran run1.log)" || fail "first run ran: $(ran run1.log)"
+for f in cohort.h5 roundtrip.vcf.gz roundtrip.vcf.gz.tbi P0001.findings.tsv P0002.findings.tsv P0002.annotated.vcf.gz \
+         qc.variants.tsv gwas.disease.glm.logistic.hybrid model.h5 model.pgs.txt scores.tsv; do
+  [ -s "w/$f" ] || fail "missing output w/$f"
+done
+[ ! -d run/stage ] || [ -z "$(ls -A run/stage)" ] && pass "no staged leftovers" || fail "staging left: $(ls -R run/stage)"
+[ "$(wc -l <run/ledger.tsv)" -eq 10 ] && pass "ledger has 10 records" || fail "ledger: $(wc -l <run/ledger.tsv) records"
+"$precis" ledger verify run >verify.txt 2>&1 && pass "ledger verify: $(cat verify.txt)" || fail "ledger verify: $(cat verify.txt)"
+grep -q 'command=precis annotate --config w.ini' run/ledger.tsv && grep -q 'versions=precis ' run/ledger.tsv \
+  && pass "records carry the command line and versions" || fail "record fields: $(head -c 600 run/ledger.tsv)"
+cp w/scores.tsv scores.first.tsv
+
+# 2. A second run does nothing.
+wf >run2.log 2>&1 || fail "second run: $(cat run2.log)"
+grep -q "all 10 steps are up to date; nothing to run" run2.log && [ -z "$(ran run2.log)" ] \
+  && pass "second run ran nothing" || fail "second run: $(cat run2.log)"
+
+# 3. Deleting one intermediate output reruns exactly its producer and everything downstream.
+rm w/roundtrip.vcf.gz
+wf >run3.log 2>&1 || fail "third run: $(tail -30 run3.log)"
+[ "$(ran run3.log)" = "export qc pca gwas train score" ] && pass "after deleting export's output: $(ran run3.log)" \
+  || fail "after deleting export's output ran: $(ran run3.log)"
+cmp -s w/scores.tsv scores.first.tsv && pass "rerun scores identical" || fail "rerun scores differ"
+rm w/P0002.findings.tsv
+wf >run4.log 2>&1 || fail "fourth run: $(tail -30 run4.log)"
+[ "$(ran run4.log)" = "annotate[2]" ] && pass "after deleting P0002's findings: $(ran run4.log)" \
+  || fail "after deleting P0002's findings ran: $(ran run4.log)"
+echo "# edited" >>w/qc.variants.tsv  # a changed (not deleted) output of an in-place stage
+wf >run5.log 2>&1 || fail "fifth run: $(tail -30 run5.log)"
+[ "$(ran run5.log)" = "qc pca gwas train score" ] && pass "after editing qc's table: $(ran run5.log)" \
+  || fail "after editing qc's table ran: $(ran run5.log)"
+"$precis" ledger verify run >verify.txt 2>&1 && pass "ledger verifies after reruns: $(cat verify.txt)" \
+  || fail "ledger after reruns: $(cat verify.txt)"
+
+# 4. The ledger catches a single-byte edit of a record and of a recorded output, naming the record.
+cp run/ledger.tsv ledger.saved
+python3 - <<'PY'
+data = bytearray(open("run/ledger.tsv", "rb").read())
+lines = data.split(b"\n")
+third = sum(len(l) + 1 for l in lines[:2]) + lines[2].index(b"command=") + 20
+data[third] ^= 0x01
+open("run/ledger.tsv", "wb").write(bytes(data))
+PY
+rc=0; "$precis" ledger verify run >verify.txt 2>&1 || rc=$?
+[ $rc -eq 1 ] && grep -q "record 3 (.*): content does not match its hash" verify.txt \
+  && pass "edited record detected: $(head -1 verify.txt)" || fail "edited record: exit $rc $(cat verify.txt)"
+cp ledger.saved run/ledger.tsv
+cp w/scores.tsv scores.saved
+python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[99] ^= 0x01; open(sys.argv[1], "wb").write(bytes(d))' w/scores.tsv
+cmp -s w/scores.tsv scores.saved && fail "the byte edit did not change scores.tsv"
+rc=0; "$precis" ledger verify run >verify.txt 2>&1 || rc=$?
+[ $rc -eq 1 ] && grep -q "(score, line [0-9]*): output .*scores.tsv has changed" verify.txt \
+  && pass "edited output detected: $(head -1 verify.txt)" || fail "edited output: exit $rc $(cat verify.txt)"
+cp scores.saved w/scores.tsv
+"$precis" ledger verify run >/dev/null 2>&1 && pass "restored run verifies" || fail "restored run does not verify"
+
+# 5. A step killed (SIGKILL, no chance to clean up) after its command wrote its output leaves no output
+#    under the final name; status says so; the next run reruns it and what follows.
+cat >killer.sh <<EOK
+#!/usr/bin/env bash
+# Runs precis; after 'export' has written its (staged) output, kills the job script with SIGKILL.
+if [ "\$1" = export ]; then "$precis" "\$@"; kill -9 \$PPID; sleep 2; exit 0; fi
+exec "$precis" "\$@"
+EOK
+chmod +x killer.sh
+rm w/roundtrip.vcf.gz w/roundtrip.vcf.gz.tbi
+rc=0; PRECIS=$PWD/killer.sh wf >run6.log 2>&1 || rc=$?
+[ $rc -eq 1 ] && grep -q "== export FAILED (exit 137" run6.log && pass "killed export reported" || fail "killed run: exit $rc $(cat run6.log)"
+[ ! -e w/roundtrip.vcf.gz ] && [ ! -e w/roundtrip.vcf.gz.tbi ] && pass "killed step left no output under its final name" \
+  || fail "killed step left $(ls w/roundtrip*)"
+grep -q "== qc not run: upstream stage export failed" run6.log && pass "dependants of the killed step not run" || fail "dependants: $(cat run6.log)"
+"$precis" workflow status "$graph" --config w.ini --run-dir run >status.txt 2>&1
+grep -q "^export .*killed.*never finished" status.txt && grep -q "^qc .*stale.*upstream stage export reruns" status.txt \
+  && pass "status names the killed step and what will rerun after it" || fail "status: $(cat status.txt)"
+wf >run7.log 2>&1 || fail "run after kill: $(tail -30 run7.log)"
+[ "$(ran run7.log)" = "export qc pca gwas train score" ] && pass "after the kill: $(ran run7.log)" || fail "after kill ran: $(ran run7.log)"
+cmp -s w/scores.tsv scores.first.tsv && pass "scores identical after recovery" || fail "scores differ after recovery"
+"$precis" ledger verify run >/dev/null 2>&1 && pass "ledger verifies after recovery" || fail "ledger after recovery"
+
+# 6. By hand, outside a workflow, an array task's job script reads its own item ({patient} -> P0002).
+cp w/P0002.findings.tsv findings.saved && rm w/P0002.findings.tsv
+PRECIS=$precis PRECIS_TASK=2 PRECIS_RANKS=1 bash "$src/jobs/annotate.sh" w.ini >hand.log 2>&1 || fail "by hand: $(cat hand.log)"
+cmp -s w/P0002.findings.tsv findings.saved && pass "array task by hand (PRECIS_TASK=2) wrote P0002's findings" \
+  || fail "by-hand task: $(cat hand.log)"
+
+# 7. Graphs the run cannot start: a missing job script, a command not in this version, an unknown option.
+printf 'simulate jobs/simulate.sh -\nalign jobs/no-such-stage.sh simulate\n' >missing.graph
+expect_error 2 "missing.graph: line 2: stage 'align': job script $src/jobs/no-such-stage.sh does not exist" -- \
+  "$precis" workflow run missing.graph --config w.ini --executor local --run-dir run.bad --home "$src"
+mkdir -p home/jobs && cp "$src"/jobs/common.sh "$src"/jobs/simulate.sh home/jobs/
+printf 'source common.sh\nprecis_mpi notacommand\n' >home/jobs/future.sh
+printf 'simulate jobs/simulate.sh -\nfuture jobs/future.sh simulate\n' >future.graph
+expect_error 2 "command 'precis notacommand' is not in this version" -- \
+  "$precis" workflow run future.graph --config w.ini --run-dir run.bad --home home
+expect_error 2 "--executor pbs: must be local or slurm" -- "$precis" workflow run "$graph" --config w.ini --executor pbs
+[ ! -e run.bad ] && pass "nothing created for refused graphs" || fail "run.bad created"
+expect_error 2 "no ledger.tsv" -- "$precis" ledger verify nowhere
+finish
