@@ -1,6 +1,8 @@
 # write_workflow_config NAME: a small world for the workflow tests (fewer samples and variants than
-# configs/demo.ini), every output under NAME/, annotate per patient (two patients).
+# configs/demo.ini), every output under NAME/, annotate per patient (two patients), reports without PDFs
+# with a fixed date and one site key, so that runs can be compared byte for byte.
 write_workflow_config() {
+  (umask 077 && mkdir -p "$1.secure" && printf 'precis test site key 0123456789abcdef\n' >"$1.secure/site.key")
   cat >"$1.ini" <<EOC
 [workflow]
 patient = P0001, P0002
@@ -56,5 +58,21 @@ pgs-out = $1/model.pgs.txt
 model = $1/model.h5
 cohort = $1/cohort.h5
 out = $1/scores.tsv
+[patients]
+vcfs = $1/world/patients/*.truth.vcf.gz
+out-dir = $1/patients
+model = $1/model.h5
+cohort = $1/cohort.h5
+[report]
+scores = $1/patients/scores.tsv
+findings = $1/P0001.findings.tsv
+findings = $1/P0002.findings.tsv
+contributions = $1/patients/contributions.tsv
+pcs = $1/patients/pcs.tsv
+model = $1/model.h5
+key = $1.secure/site.key
+out-dir = $1/reports
+date = 2026-11-22
+no-pdf = true
 EOC
 }

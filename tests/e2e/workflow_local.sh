@@ -14,14 +14,15 @@ ran() { grep -o '^== [^ ]* (' "$1" | awk '{print $2}' | tr '\n' ' ' | sed 's/ $/
 
 # 1. A full run: every step, in graph order, annotate once per patient.
 wf >run1.log 2>&1 || fail "first run: $(tail -30 run1.log)"
-[ "$(ran run1.log)" = "simulate convert export annotate[1] annotate[2] qc pca gwas train score" ] \
-  && pass "first run ran all 10 steps: $(ran run1.log)" || fail "first run ran: $(ran run1.log)"
+[ "$(ran run1.log)" = "simulate convert export annotate[1] annotate[2] qc pca gwas train score patients report" ] \
+  && pass "first run ran all 12 steps: $(ran run1.log)" || fail "first run ran: $(ran run1.log)"
 for f in cohort.h5 roundtrip.vcf.gz roundtrip.vcf.gz.tbi P0001.findings.tsv P0002.findings.tsv P0002.annotated.vcf.gz \
-         qc.variants.tsv gwas.disease.glm.logistic.hybrid model.h5 model.pgs.txt scores.tsv; do
+         qc.variants.tsv gwas.disease.glm.logistic.hybrid model.h5 model.pgs.txt scores.tsv patients/scores.tsv \
+         reports/cohort.html reports/cohort.json; do
   [ -s "w/$f" ] || fail "missing output w/$f"
 done
 [ ! -d run/stage ] || [ -z "$(ls -A run/stage)" ] && pass "no staged leftovers" || fail "staging left: $(ls -R run/stage)"
-[ "$(wc -l <run/ledger.tsv)" -eq 10 ] && pass "ledger has 10 records" || fail "ledger: $(wc -l <run/ledger.tsv) records"
+[ "$(wc -l <run/ledger.tsv)" -eq 12 ] && pass "ledger has 12 records" || fail "ledger: $(wc -l <run/ledger.tsv) records"
 "$precis" ledger verify run >verify.txt 2>&1 && pass "ledger verify: $(cat verify.txt)" || fail "ledger verify: $(cat verify.txt)"
 grep -q 'command=precis annotate --config w.ini' run/ledger.tsv && grep -q 'versions=precis ' run/ledger.tsv \
   && pass "records carry the command line and versions" || fail "record fields: $(head -c 600 run/ledger.tsv)"
@@ -29,22 +30,22 @@ cp w/scores.tsv scores.first.tsv
 
 # 2. A second run does nothing.
 wf >run2.log 2>&1 || fail "second run: $(cat run2.log)"
-grep -q "all 10 steps are up to date; nothing to run" run2.log && [ -z "$(ran run2.log)" ] \
+grep -q "all 12 steps are up to date; nothing to run" run2.log && [ -z "$(ran run2.log)" ] \
   && pass "second run ran nothing" || fail "second run: $(cat run2.log)"
 
 # 3. Deleting one intermediate output reruns exactly its producer and everything downstream.
 rm w/roundtrip.vcf.gz
 wf >run3.log 2>&1 || fail "third run: $(tail -30 run3.log)"
-[ "$(ran run3.log)" = "export qc pca gwas train score" ] && pass "after deleting export's output: $(ran run3.log)" \
+[ "$(ran run3.log)" = "export qc pca gwas train score patients report" ] && pass "after deleting export's output: $(ran run3.log)" \
   || fail "after deleting export's output ran: $(ran run3.log)"
 cmp -s w/scores.tsv scores.first.tsv && pass "rerun scores identical" || fail "rerun scores differ"
 rm w/P0002.findings.tsv
 wf >run4.log 2>&1 || fail "fourth run: $(tail -30 run4.log)"
-[ "$(ran run4.log)" = "annotate[2]" ] && pass "after deleting P0002's findings: $(ran run4.log)" \
+[ "$(ran run4.log)" = "annotate[2] report" ] && pass "after deleting P0002's findings: $(ran run4.log)" \
   || fail "after deleting P0002's findings ran: $(ran run4.log)"
 echo "# edited" >>w/qc.variants.tsv  # a changed (not deleted) output of an in-place stage
 wf >run5.log 2>&1 || fail "fifth run: $(tail -30 run5.log)"
-[ "$(ran run5.log)" = "qc pca gwas train score" ] && pass "after editing qc's table: $(ran run5.log)" \
+[ "$(ran run5.log)" = "qc pca gwas train score patients report" ] && pass "after editing qc's table: $(ran run5.log)" \
   || fail "after editing qc's table ran: $(ran run5.log)"
 "$precis" ledger verify run >verify.txt 2>&1 && pass "ledger verifies after reruns: $(cat verify.txt)" \
   || fail "ledger after reruns: $(cat verify.txt)"
@@ -90,7 +91,7 @@ grep -q "== qc not run: upstream stage export failed" run6.log && pass "dependan
 grep -q "^export .*killed.*never finished" status.txt && grep -q "^qc .*stale.*upstream stage export reruns" status.txt \
   && pass "status names the killed step and what will rerun after it" || fail "status: $(cat status.txt)"
 wf >run7.log 2>&1 || fail "run after kill: $(tail -30 run7.log)"
-[ "$(ran run7.log)" = "export qc pca gwas train score" ] && pass "after the kill: $(ran run7.log)" || fail "after kill ran: $(ran run7.log)"
+[ "$(ran run7.log)" = "export qc pca gwas train score patients report" ] && pass "after the kill: $(ran run7.log)" || fail "after kill ran: $(ran run7.log)"
 cmp -s w/scores.tsv scores.first.tsv && pass "scores identical after recovery" || fail "scores differ after recovery"
 "$precis" ledger verify run >/dev/null 2>&1 && pass "ledger verifies after recovery" || fail "ledger after recovery"
 

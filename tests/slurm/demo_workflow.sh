@@ -31,7 +31,7 @@ submit() { "$precis" workflow run "$1" --config "$2.ini" --executor slurm --run-
 write_workflow_config slurm
 submit "$graph" slurm >jobs.txt 2>submit.err || fail "submission: $(cat submit.err)"
 ids=($(awk '{print $2}' jobs.txt))
-[ ${#ids[@]} -eq 9 ] && pass "submitted 9 jobs (annotate as one array job): $(tr '\n' ' ' <jobs.txt)" \
+[ ${#ids[@]} -eq 11 ] && pass "submitted 11 jobs (annotate as one array job): $(tr '\n' ' ' <jobs.txt)" \
   || fail "submission: $(cat jobs.txt submit.err)"
 grep -q "^annotate " jobs.txt && [ "$(awk '$1 == "annotate"' slurm.run/jobs.tsv | cut -f3)" = "1,2" ] \
   && pass "annotate submitted as array tasks 1,2" || fail "annotate array: $(cat slurm.run/jobs.tsv)"
@@ -41,7 +41,7 @@ for i in "${!ids[@]}"; do
   [ "$state" = COMPLETED ] && pass "job ${ids[$i]} completed" || fail "job ${ids[$i]} $state: $(cat slurm.run/logs/*${ids[$i]}* 2>/dev/null | tail -20)"
 done
 "$precis" workflow status "$graph" --config slurm.ini --run-dir slurm.run >status.txt 2>&1
-[ "$(grep -c ' done ' status.txt)" -eq 10 ] && pass "status: all 10 steps done" || fail "status: $(cat status.txt)"
+[ "$(grep -c ' done ' status.txt)" -eq 12 ] && pass "status: all 12 steps done" || fail "status: $(cat status.txt)"
 "$precis" ledger verify slurm.run >verify.txt 2>&1 && pass "ledger verify: $(cat verify.txt)" || fail "ledger: $(cat verify.txt)"
 grep -q 'job=[0-9]*_2' slurm.run/ledger.tsv && pass "array task records name their job (ID_TASK)" || fail "no array job in ledger"
 
@@ -50,11 +50,23 @@ write_workflow_config local
 "$precis" workflow run "$graph" --config local.ini --executor local --run-dir local.run --ranks 2 >local.log 2>&1 \
   || fail "local run: $(tail -30 local.log)"
 for f in world/cohort.vcf.gz world/phenotypes.tsv P0001.findings.tsv P0002.findings.tsv qc.variants.tsv \
-         gwas.disease.glm.logistic.hybrid scores.tsv; do
+         gwas.disease.glm.logistic.hybrid scores.tsv patients/scores.tsv; do
   [ -s "slurm/$f" ] && cmp -s "slurm/$f" "local/$f" && pass "$f equal (slurm vs local)" || fail "$f differs or is missing"
 done
 cmp -s <(grep -v created slurm/model.pgs.txt) <(grep -v created local/model.pgs.txt) \
   && pass "model.pgs.txt equal but for its creation time (slurm vs local)" || fail "model.pgs.txt differs"
+# The reports (HTML and JSON; PDFs are off in the test config): the same pages through sbatch as locally,
+# but for the model's identity (model.h5 carries its creation time, so its SHA-256, ID and "created" differ).
+masked() {
+  local sum; sum=$(sha256sum "$1/model.h5" | cut -c1-64)
+  sed -e "s/$sum/MODEL_SHA256/g" -e "s/${sum:0:12}/MODEL_ID/g" -e "s/\"created\": \"[^\"]*\"/\"created\": T/" "$1/reports/$2"
+}
+reports=$(cd local/reports && find . -type f | sort)
+differ=
+for f in $reports; do cmp -s <(masked slurm "$f") <(masked local "$f") || differ="$differ $f"; done
+[ -n "$reports" ] && [ "$reports" = "$(cd slurm/reports && find . -type f | sort)" ] && [ -z "$differ" ] &&
+  pass "reports equal but for the model's identity (slurm vs local): $(echo $reports | wc -w) files" ||
+  fail "reports differ (slurm vs local):$differ; files: $reports"
 dump() { h5dump -g /samples -g /variants -g /calldata -g /phenotypes -d /pca/eigenvalues "$1" | tail -n +2; }
 [ -s slurm/cohort.h5 ] && cmp -s <(dump slurm/cohort.h5) <(dump local/cohort.h5) && pass "cohort.h5 equal (slurm vs local)" \
   || fail "cohort.h5 differs between slurm and local"
@@ -69,15 +81,15 @@ grep -q "nothing to run" jobs2.txt && [ "$(wc -l <slurm.run/jobs.tsv)" -eq "$bef
 # ... and after deleting one patient's findings, exactly that array task.
 rm slurm/P0002.findings.tsv
 submit "$graph" slurm >jobs3.txt 2>jobs3.err || fail "third submission: $(cat jobs3.err)"
-[ "$(awk '{print $1}' jobs3.txt | tr '\n' ' ')" = "annotate " ] && [ "$(tail -1 slurm.run/jobs.tsv | cut -f3)" = 2 ] \
-  && pass "after deleting P0002's findings: only annotate task 2 submitted" || fail "third run: $(cat jobs3.txt)"
-wait_jobs "$(awk '$1 == "annotate" {print $2}' jobs3.txt)"
+[ "$(awk '{print $1}' jobs3.txt | tr '\n' ' ')" = "annotate report " ] && [ "$(awk '$1 == "annotate"' slurm.run/jobs.tsv | tail -1 | cut -f3)" = 2 ] \
+  && pass "after deleting P0002's findings: only annotate task 2 and report submitted" || fail "third run: $(cat jobs3.txt)"
+wait_jobs $(awk '{print $2}' jobs3.txt)
 cmp -s slurm/P0002.findings.tsv local/P0002.findings.tsv && pass "P0002 findings rebuilt" || fail "P0002 findings not rebuilt"
 
 # ... and after deleting an intermediate output, exactly its producer and everything downstream, chained.
 rm slurm/roundtrip.vcf.gz
 submit "$graph" slurm >jobs4.txt 2>jobs4.err || fail "fourth submission: $(cat jobs4.err)"
-[ "$(awk '{print $1}' jobs4.txt | tr '\n' ' ')" = "export qc pca gwas train score " ] \
+[ "$(awk '{print $1}' jobs4.txt | tr '\n' ' ')" = "export qc pca gwas train score patients report " ] \
   && pass "after deleting export's output: $(awk '{print $1}' jobs4.txt | tr '\n' ' ')submitted" || fail "fourth run: $(cat jobs4.txt)"
 ids=($(awk '{print $2}' jobs4.txt))
 wait_jobs "${ids[@]}"
