@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 #include "precis/align/detail/sequence.hpp"
@@ -193,10 +194,19 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
     compute_minimizers(fwd, m_index.k(), m_index.w(), mins);
     std::vector<hit> hits;
     const int k = m_index.k();
+    // Rare minimizers first: when a read has a few, more frequent ones only add work and stray hits.
+    std::vector<std::span<const std::uint64_t>> occs(mins.size());
+    int rare = 0;
+    for (std::size_t t = 0; t < mins.size(); ++t) {
+        occs[t] = m_index.lookup(mins[t].hash);
+        if (!occs[t].empty() && occs[t].size() <= static_cast<std::size_t>(o.rare_occurrences)) ++rare;
+    }
+    const std::size_t limit = static_cast<std::size_t>(rare >= 3 ? o.rare_occurrences : o.max_occurrences);
     int repetitive = 0;
-    for (const auto& m : mins) {
-        auto occ = m_index.lookup(m.hash);
-        if (occ.size() > static_cast<std::size_t>(o.max_occurrences)) {
+    for (std::size_t t = 0; t < mins.size(); ++t) {
+        const auto& m = mins[t];
+        auto occ = occs[t];
+        if (occ.size() > limit) {
             ++repetitive;
             continue;
         }
@@ -259,8 +269,8 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
         alignment a;
         a.reverse = cl.rev;
         bool done = false;
-        // Ungapped fast path: one diagonal, inside the contig, few mismatches, nothing worth clipping.
-        if (cl.dmin == cl.dmax && cl.dmode >= cbeg && cl.dmode + L <= cend) {
+        // Ungapped fast path on the main diagonal: inside the contig, few mismatches, nothing worth clipping.
+        if (cl.dmode >= cbeg && cl.dmode + L <= cend) {
             int mism = 0, total = 0, prefix = 0, best_left_gain = 0, suffix_worst = 0;
             for (int t = 0; t < L; ++t) {
                 int s = fin.base_score(q[static_cast<std::size_t>(t)], ref[cl.dmode + t]);
@@ -280,8 +290,33 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
                 done = true;
             } else if (ci >= 1 && cl.seeds < 2 && total < o.min_score) {
                 continue;  // a lone stray seed: not worth a gapped extension
+            } else if (ci >= 1 && cl.dmin == cl.dmax) {
+                // A lesser candidate with every seed on one diagonal (typically a diverged paralog): its
+                // best ungapped local alignment (clipping penalised) stands in for a gapped extension.
+                int prefix_min = 0, prefix_min_at = 0, run = 0, best = INT32_MIN, bb = 0, be = 0;
+                for (int t = 1; t <= L; ++t) {
+                    run += fin.base_score(q[static_cast<std::size_t>(t - 1)], ref[cl.dmode + t - 1]);
+                    int val = run - prefix_min - (t < L ? o.clip_penalty : 0);
+                    if (val > best) {
+                        best = val;
+                        bb = prefix_min_at;
+                        be = t;
+                    }
+                    if (run + o.clip_penalty < prefix_min) {
+                        prefix_min = run + o.clip_penalty;
+                        prefix_min_at = t;
+                    }
+                }
+                if (be - bb < 20) continue;
+                if (L - (be - bb) > 12) goto gapped;  // a long clip may hide an indel: extend properly
+                push_op(a.cigar, BAM_CSOFT_CLIP, bb);
+                push_op(a.cigar, BAM_CMATCH, be - bb);
+                push_op(a.cigar, BAM_CSOFT_CLIP, L - be);
+                fin.finish(a, q, cl.dmode + bb, ctg);
+                done = true;
             }
         }
+    gapped:
         if (!done) {
             const std::int64_t pad = 12;
             std::int64_t wb = std::max(cbeg, cl.dmin - pad);

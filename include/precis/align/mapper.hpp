@@ -2,6 +2,7 @@
 /// Read mapping: minimizer seeding, chaining into diagonal clusters, ungapped fast path, affine-gap
 /// Smith-Waterman extension (parasail, runtime SIMD dispatch), pairing with a learned insert-size model.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct mapper_options {
     int clip_penalty = 5;   ///< clipping an end costs this much (prefer end-to-end when close)
     int min_score = 30;     ///< alignments scoring less are not reported
     int max_occurrences = 500;  ///< minimizers occurring more often are not used as seeds
+    int rare_occurrences = 40;  ///< with >= 3 minimizers this rare, more frequent ones are skipped
     int max_candidates = 10;    ///< clusters extended per read
     int unpaired_penalty = 17;
     int max_supplementary_overlap = 10;  ///< bases a supplementary may share with the primary on the read
