@@ -48,7 +48,7 @@ mkdir -p "$o"
 measure precis -- "$PRECIS" align --ref "$ref" --reads1 "$r1" --reads2 "$r2" --out "$o/precis.bam" --threads "$t" \
   --read-group '@RG\tID:s\tSM:s' --quiet
 measure bwa_mem -- bash -c "bwa mem -t $t -R '@RG\tID:s\tSM:s' $work/bwa $r1 $r2 2>/dev/null |
-  samtools sort -@ $t -o $o/bwa.bam - 2>/dev/null && samtools index $o/bwa.bam"
+  samtools sort -@ $t -o $o/bwa_mem.bam - 2>/dev/null && samtools index $o/bwa_mem.bam"
 measure minimap2 -- bash -c "minimap2 -ax sr -t $t $work/mm2.mmi $r1 $r2 2>/dev/null |
   samtools sort -@ $t -o $o/minimap2.bam - 2>/dev/null && samtools index $o/minimap2.bam"
 measure snap -- snap-aligner paired "$work/snap" "$r1" "$r2" -t "$t" -o "$o/snap.bam" -so -S d

@@ -520,7 +520,7 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
     for (int r = 0; r < 2; ++r) {
         int o_ = 1 - r;
         std::size_t n = a[r].size();
-        for (std::size_t i = 0; i < n && i < 3; ++i) {
+        for (std::size_t i = 0; i < n && (i < 3 || a[r][i].score == a[r][0].score); ++i) {
             if (a[r][i].score < a[r][0].score - 20) break;
             bool has = false;
             for (const auto& y : a[o_])

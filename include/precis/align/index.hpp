@@ -40,13 +40,6 @@ struct contig {
     std::int64_t offset = 0;
 };
 
-/// One seed occurrence: position of the k-mer start in the concatenated reference (0-based) and
-/// whether the reference k-mer is the reverse complement of the canonical k-mer.
-struct seed_hit {
-    std::uint32_t position;
-    bool reverse;
-};
-
 /// A loaded (memory-mapped, read-only) index. Thread-safe for concurrent lookups.
 class genome_index {
 public:
@@ -67,7 +60,9 @@ public:
     std::int64_t total_length() const { return m_total; }
     /// SHA-256 of the reference file the index was built from.
     const std::string& reference_sha256() const { return m_sha; }
-    /// Occurrences of a canonical minimizer hash (empty when absent).
+    /// Occurrences of a canonical minimizer hash (empty when absent), each encoded as
+    /// (low hash bits << 32) | (concatenated position << 1) | reverse, where reverse says the reference
+    /// k-mer is the reverse complement of the canonical one.
     std::span<const std::uint64_t> lookup(std::uint64_t hash) const;
 
 private:
