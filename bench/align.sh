@@ -30,8 +30,8 @@ if [ ! -s "$r1" ]; then
     "$PRECIS" simulate --out-dir "$work/sim" --ref /usr/share/doc/vt/examples/ref/20.fa.gz \
       --haplotypes /usr/share/doc/shapeit4/examples/test/reference.vcf.gz --ref-region 20:1-4000000 --samples 10 \
       --variants 20000 --genes 2 --patients 1 --coverage $((pairs * 300 / 4000000 + 1)) --threads "$t" --quiet
-    zcat "$work/sim/patients/P0001_R1.fq.gz" | head -n $((4 * pairs)) | bgzip >"$r1"
-    zcat "$work/sim/patients/P0001_R2.fq.gz" | head -n $((4 * pairs)) | bgzip >"$r2"
+    zcat "$work/sim/patients/P0001_R1.fq.gz" | awk -v n=$((4 * pairs)) 'NR <= n' | bgzip >"$r1"
+    zcat "$work/sim/patients/P0001_R2.fq.gz" | awk -v n=$((4 * pairs)) 'NR <= n' | bgzip >"$r2"
   fi
 fi
 n_reads=$((2 * $(zcat "$r1" | wc -l) / 4))
