@@ -11,6 +11,8 @@ packages=(
   # the fixed dependency set
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libhts-dev libtbb-dev libeigen3-dev
   libboost-program-options-dev libgtest-dev libssl-dev
+  # SIMD Smith-Waterman for precis align (src/align/sources.cmake)
+  libparasail-dev
   # validation and peer tools used by tests, demo and benchmarks
   hdf5-tools samtools bcftools tabix time
   # a private Slurm cluster for the workflow tests (tests/slurm/)

@@ -27,5 +27,7 @@ int run_workflow(int argc, char** argv, MPI_Comm comm);
 int run_ledger(int argc, char** argv, MPI_Comm comm);
 /// Whether `precis NAME` exists and is in this version (for workflow graph checks).
 bool command_available(const char* name);
+int run_index(int argc, char** argv, MPI_Comm comm);
+int run_align(int argc, char** argv, MPI_Comm comm);
 
 }  // namespace precis::cli

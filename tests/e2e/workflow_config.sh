@@ -18,6 +18,16 @@ causal = 5
 heritability = 0.8
 patients = 2
 coverage = 2
+[index]
+ref = $1/world/reference.fa
+out = $1/reference.pidx
+[align]
+ref = $1/world/reference.fa
+index = $1/reference.pidx
+reads1 = $1/world/patients/{patient}_R1.fq.gz
+reads2 = $1/world/patients/{patient}_R2.fq.gz
+out = $1/{patient}.bam
+read-group = @RG\\tID:{patient}\\tSM:{patient}
 [convert]
 vcf = $1/world/cohort.vcf.gz
 phenotypes = $1/world/phenotypes.tsv

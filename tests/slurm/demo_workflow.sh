@@ -31,7 +31,7 @@ submit() { "$precis" workflow run "$1" --config "$2.ini" --executor slurm --run-
 write_workflow_config slurm
 submit "$graph" slurm >jobs.txt 2>submit.err || fail "submission: $(cat submit.err)"
 ids=($(awk '{print $2}' jobs.txt))
-[ ${#ids[@]} -eq 11 ] && pass "submitted 11 jobs (annotate as one array job): $(tr '\n' ' ' <jobs.txt)" \
+[ ${#ids[@]} -eq 13 ] && pass "submitted 13 jobs (align and annotate as array jobs): $(tr '\n' ' ' <jobs.txt)" \
   || fail "submission: $(cat jobs.txt submit.err)"
 grep -q "^annotate " jobs.txt && [ "$(awk '$1 == "annotate"' slurm.run/jobs.tsv | cut -f3)" = "1,2" ] \
   && pass "annotate submitted as array tasks 1,2" || fail "annotate array: $(cat slurm.run/jobs.tsv)"
@@ -41,7 +41,7 @@ for i in "${!ids[@]}"; do
   [ "$state" = COMPLETED ] && pass "job ${ids[$i]} completed" || fail "job ${ids[$i]} $state: $(cat slurm.run/logs/*${ids[$i]}* 2>/dev/null | tail -20)"
 done
 "$precis" workflow status "$graph" --config slurm.ini --run-dir slurm.run >status.txt 2>&1
-[ "$(grep -c ' done ' status.txt)" -eq 12 ] && pass "status: all 12 steps done" || fail "status: $(cat status.txt)"
+[ "$(grep -c ' done ' status.txt)" -eq 15 ] && pass "status: all 15 steps done" || fail "status: $(cat status.txt)"
 "$precis" ledger verify slurm.run >verify.txt 2>&1 && pass "ledger verify: $(cat verify.txt)" || fail "ledger: $(cat verify.txt)"
 grep -q 'job=[0-9]*_2' slurm.run/ledger.tsv && pass "array task records name their job (ID_TASK)" || fail "no array job in ledger"
 
@@ -55,6 +55,10 @@ for f in world/cohort.vcf.gz world/phenotypes.tsv P0001.findings.tsv P0002.findi
 done
 cmp -s <(grep -v created slurm/model.pgs.txt) <(grep -v created local/model.pgs.txt) \
   && pass "model.pgs.txt equal but for its creation time (slurm vs local)" || fail "model.pgs.txt differs"
+for p in P0001 P0002; do
+  [ -s "slurm/$p.bam" ] && cmp -s <(samtools view "slurm/$p.bam") <(samtools view "local/$p.bam") \
+    && pass "$p.bam records equal (slurm vs local)" || fail "$p.bam differs or is missing"
+done
 # The reports (HTML and JSON; PDFs are off in the test config): the same pages through sbatch as locally,
 # but for the model's identity (model.h5 carries its creation time, so its SHA-256, ID and "created" differ).
 masked() {

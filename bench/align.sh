@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# precis index/align vs bwa mem, minimap2 -ax sr and snap-aligner on simulated 150 bp pairs from human
+# GRCh37 chr20 (63 Mb): every tool to a coordinate-sorted, indexed BAM, same thread count, same run.
+# Reports index time/memory, reads per CPU-second, the MAPQ-stratified mapped/misplaced curve against
+# the simulation truth, and precis's 1 -> 2 rank efficiency. Results: bench/results/align.md.
+#   BENCH_ALIGN_PAIRS (200000)  BENCH_THREADS (2)  BENCH_ALIGN_READS=wgsim|precis (wgsim)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+src=$(cd "$(dirname "$0")/.." && pwd)
+PRECIS=${PRECIS:-$src/build/release/src/precis}
+work=${BENCH_WORK:-bench/work/align}
+mkdir -p "$work"
+timings=$work/timings.txt
+: >"$timings"
+pairs=${BENCH_ALIGN_PAIRS:-200000}
+t=${BENCH_THREADS:-2}
+reads=${BENCH_ALIGN_READS:-wgsim}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+ref=$work/chr20.fa
+[ -s "$ref" ] || { zcat /usr/share/doc/vt/examples/ref/20.fa.gz >"$ref"; samtools faidx "$ref"; }
+
+# Reads with truth in their names.
+r1=$work/${reads}_${pairs}_R1.fq.gz
+r2=$work/${reads}_${pairs}_R2.fq.gz
+if [ ! -s "$r1" ]; then
+  if [ "$reads" = wgsim ]; then  # whole chr20; wgsim adds SNPs/indels (0.1 %) and 0.2 % errors
+    wgsim -S 11 -N "$pairs" -1 150 -2 150 -d 350 -s 50 -e 0.002 "$ref" "$work/w1.fq" "$work/w2.fq" >/dev/null 2>&1
+    bgzip -f -@ "$t" -c "$work/w1.fq" >"$r1" && bgzip -f -@ "$t" -c "$work/w2.fq" >"$r2" && rm -f "$work"/w[12].fq
+  else  # real 1000 Genomes haplotypes (shapeit4 example, chr20:1-4 Mb) applied by precis simulate
+    "$PRECIS" simulate --out-dir "$work/sim" --ref /usr/share/doc/vt/examples/ref/20.fa.gz \
+      --haplotypes /usr/share/doc/shapeit4/examples/test/reference.vcf.gz --ref-region 20:1-4000000 --samples 10 \
+      --variants 20000 --genes 2 --patients 1 --coverage $((pairs * 300 / 4000000 + 1)) --threads "$t" --quiet
+    zcat "$work/sim/patients/P0001_R1.fq.gz" | awk -v n=$((4 * pairs)) 'NR <= n' | bgzip >"$r1"
+    zcat "$work/sim/patients/P0001_R2.fq.gz" | awk -v n=$((4 * pairs)) 'NR <= n' | bgzip >"$r2"
+  fi
+fi
+n_reads=$((2 * $(zcat "$r1" | wc -l) / 4))
+
+# Indexes (timed when built).
+[ -s "$ref.pidx" ] || measure index_precis -- "$PRECIS" index --ref "$ref" --threads "$t" --quiet
+[ -s "$work/bwa.bwt" ] || measure index_bwa -- bwa index -p "$work/bwa" "$ref"
+[ -s "$work/mm2.mmi" ] || measure index_minimap2 -- minimap2 -x sr -t "$t" -d "$work/mm2.mmi" "$ref"
+[ -s "$work/snap/Genome" ] || measure index_snap -- snap-aligner index "$ref" "$work/snap" -t"$t"
+
+# Alignment to sorted, indexed BAM.
+o=$work/out
+mkdir -p "$o"
+measure precis -- "$PRECIS" align --ref "$ref" --reads1 "$r1" --reads2 "$r2" --out "$o/precis.bam" --threads "$t" \
+  --read-group '@RG\tID:s\tSM:s' --quiet
+measure bwa_mem -- bash -c "bwa mem -t $t -R '@RG\tID:s\tSM:s' $work/bwa $r1 $r2 2>/dev/null |
+  samtools sort -@ $t -o $o/bwa_mem.bam - 2>/dev/null && samtools index $o/bwa_mem.bam"
+measure minimap2 -- bash -c "minimap2 -ax sr -t $t $work/mm2.mmi $r1 $r2 2>/dev/null |
+  samtools sort -@ $t -o $o/minimap2.bam - 2>/dev/null && samtools index $o/minimap2.bam"
+measure snap -- snap-aligner paired "$work/snap" "$r1" "$r2" -t "$t" -o "$o/snap.bam" -so -S d
+# 1 -> 2 ranks (one thread each).
+measure precis_1rank -- mpiexec -n 1 "$PRECIS" align --ref "$ref" --reads1 "$r1" --reads2 "$r2" --out "$o/p1.bam" \
+  --threads 1 --quiet
+measure precis_2ranks -- mpiexec -n 2 "$PRECIS" align --ref "$ref" --reads1 "$r1" --reads2 "$r2" --out "$o/p2.bam" \
+  --threads 1 --quiet
+cmp -s <(samtools view "$o/p1.bam") <(samtools view "$o/p2.bam") && same=yes || same=NO
+
+# Truth: wgsim names 20_<fragment start>_<fragment end>_...; precis simulate names P:chr:R1left:R2left:...
+curve() {
+  samtools view -F 0x900 "$1" | awk -v mode="$reads" '
+    BEGIN {th[1] = 0; th[2] = 1; th[3] = 10; th[4] = 20; th[5] = 30; th[6] = 60}
+    { n++; if (int($2 / 4) % 2) next
+      if (mode == "wgsim") { split($1, a, "_"); chr = a[1]; d1 = $4 - a[2]; d2 = $4 + 149 - a[3] }
+      else { split($1, a, ":"); chr = a[2]; d1 = $4 - (int($2 / 64) % 2 ? a[3] : a[4]); d2 = d1 }
+      if (d1 < 0) d1 = -d1; if (d2 < 0) d2 = -d2; d = d1 < d2 ? d1 : d2; if ($3 != chr) d = 1e9
+      for (i = 1; i <= 6; i++) if ($5 >= th[i]) { m[i]++; if (d > 20) x[i]++ } }
+    END { for (i = 1; i <= 6; i++) printf " | %.4f / %.1e (%d)", m[i] / n, x[i] / (m[i] ? m[i] : 1), x[i] }'
+}
+rps() { awk -v l="$1" -v n="$n_reads" '$1 == l {printf "%.0f", n / ($3 + $4)}' "$timings"; }
+wall() { awk -v l="$1" '$1 == l {print $2}' "$timings"; }
+rss() { awk -v l="$1" '$1 == l {printf "%.0f", $5 / 1024}' "$timings"; }
+echo "## align: $n_reads reads ($reads), $t threads, $(date -u +%F)"
+echo
+echo "| tool | wall s | reads / CPU-s | peak MiB | MAPQ>=0 | >=1 | >=10 | >=20 | >=30 | >=60 (mapped / misplaced (n)) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for tool in precis bwa_mem minimap2 snap; do
+  bam=$o/$tool.bam
+  echo "| $tool | $(wall $tool) | $(rps $tool) | $(rss $tool)$(curve "$bam") |"
+done
+echo
+for tool in precis bwa minimap2 snap; do
+  grep -q "^index_$tool " "$timings" && echo "index_$tool: $(wall index_$tool) s, $(rss index_$tool) MiB peak"
+done
+w1=$(wall precis_1rank) w2=$(wall precis_2ranks)
+echo "1 -> 2 ranks (1 thread each): $w1 s -> $w2 s, efficiency $(awk -v a="$w1" -v b="$w2" 'BEGIN {printf "%.2f", a / (2 * b)}'); same records: $same"

@@ -1,0 +1,307 @@
+// The align driver: plan batches (rank 0), learn the insert model (rank 0, broadcast), map batches on
+// every rank with TBB, sort per rank, merge on rank 0 into one coordinate-sorted BAM/CRAM with index.
+#include "precis/align/align.hpp"
+
+#include <htslib/sam.h>
+#include <mpi.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/parallel_sort.h>
+
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <queue>
+
+#include "precis/align/detail/fastq_batches.hpp"
+#include "precis/align/detail/records.hpp"
+#include "precis/core/atomic_output.hpp"
+#include "precis/core/error.hpp"
+#include "precis/core/progress.hpp"
+#include "precis/io/sam.hpp"
+
+namespace precis::align {
+
+namespace {
+
+using detail::read_record;
+using detail::record;
+
+std::uint64_t name_seed(const std::string& name) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (char c : detail::base_name(name)) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return h;
+}
+
+/// Every rank throws the same input_error when any rank has one (the lowest failing rank's message).
+void raise_collectively(const mpi::communicator& comm, const std::string& error) {
+    std::int64_t first = comm.min(error.empty() ? comm.size() : comm.rank());
+    if (first == comm.size()) return;
+    std::string msg = error;
+    std::int64_t len = static_cast<std::int64_t>(msg.size());
+    mpi::check(MPI_Bcast(&len, 1, MPI_INT64_T, static_cast<int>(first), comm.get()), "MPI_Bcast");
+    msg.resize(static_cast<std::size_t>(len));
+    mpi::check(MPI_Bcast(msg.data(), static_cast<int>(len), MPI_CHAR, static_cast<int>(first), comm.get()), "MPI_Bcast");
+    throw input_error(msg);
+}
+
+std::vector<std::int64_t> encode_model(const insert_model& m) {
+    return {m.valid ? 1 : 0, static_cast<std::int64_t>(m.mean * 1e6), static_cast<std::int64_t>(m.sd * 1e6), m.low, m.high,
+            m.pairs_used};
+}
+
+insert_model decode_model(const std::vector<std::int64_t>& v) {
+    insert_model m;
+    m.valid = v.at(0) != 0;
+    m.mean = static_cast<double>(v.at(1)) / 1e6;
+    m.sd = static_cast<double>(v.at(2)) / 1e6;
+    m.low = v.at(3);
+    m.high = v.at(4);
+    m.pairs_used = v.at(5);
+    return m;
+}
+
+/// The insert model from the first `n` pairs: single-end alignments, both reads MAPQ >= 20, FR.
+insert_model learn_insert_model(const align_options& o, const mapper& map, std::int64_t n) {
+    detail::batch_reader a(o.reads1), b(o.reads2);
+    std::vector<read_record> x, y;
+    a.read(n, x);
+    b.read(n, y);
+    std::vector<std::int64_t> sizes(x.size(), 0);
+    tbb::parallel_for(std::size_t(0), x.size(), [&](std::size_t i) {
+        auto s = name_seed(x[i].name);
+        auto r1 = map.align_read(x[i].seq, s);
+        auto r2 = map.align_read(y[i].seq, s ^ 1);
+        if (r1.empty() || r2.empty() || r1[0].mapq < 20 || r2[0].mapq < 20) return;
+        sizes[i] = fr_template_length(r1[0], r2[0]);
+    });
+    std::vector<std::int64_t> kept;
+    for (auto v : sizes)
+        if (v > 0) kept.push_back(v);
+    return estimate_insert_model(kept);
+}
+
+struct source_cmp {
+    bool operator()(const std::pair<bam1_t*, int>& a, const std::pair<bam1_t*, int>& b) const {
+        return detail::record_less(b.first, a.first);
+    }
+};
+
+}  // namespace
+
+align_stats run_align(const align_options& o, const mpi::communicator& comm, const logger& log) {
+    auto t0 = std::chrono::steady_clock::now();
+    align_stats stats;
+    const bool paired = !o.reads2.empty();
+    if (o.cram != (o.out.extension() == ".cram"))
+        throw input_error("--out " + o.out.string() + ": use a .cram name with --cram and a .bam name without it");
+    if (o.out.extension() != ".bam" && o.out.extension() != ".cram")
+        throw input_error("--out must end in .bam (or .cram with --cram)");
+    require_output_dir(o.out, "--out");
+    if (o.batch_pairs < 1) throw input_error("--batch must be at least 1");
+
+    // Index (every rank maps it; the page cache shares it between ranks of a node).
+    std::string error;
+    std::unique_ptr<genome_index> index;
+    try {
+        index = std::make_unique<genome_index>(o.index.empty() ? default_index_path(o.reference) : o.index, o.reference);
+    } catch (const input_error& e) {
+        error = e.what();
+    }
+    raise_collectively(comm, error);
+    mapper map(*index, o.mapping);
+    std::string rg_id;
+    std::unique_ptr<sam_hdr_t, void (*)(sam_hdr_t*)> header(detail::make_header(*index, o.read_group, o.command_line, rg_id),
+                                                            sam_hdr_destroy);
+
+    // Rank 0: validate the FASTQs, plan batches and learn the insert model; broadcast both.
+    detail::batch_plan plan;
+    insert_model model;
+    std::vector<std::int64_t> plan_wire, model_wire;
+    if (comm.is_root()) {
+        try {
+            plan = detail::plan_batches(o.reads1, o.reads2, o.batch_pairs);
+            plan_wire = detail::encode(plan);
+            if (paired) model = learn_insert_model(o, map, o.insert_sample);
+            model_wire = encode_model(model);
+        } catch (const input_error& e) {
+            error = e.what();
+        }
+    }
+    raise_collectively(comm, error);
+    plan = detail::decode(comm.broadcast(plan_wire));
+    model = decode_model(comm.broadcast(model_wire));
+    stats.model = model;
+    if (paired) {
+        if (model.valid)
+            log.info("insert size from ", model.pairs_used, " pairs: mean ", model.mean, " sd ", model.sd, ", proper ",
+                     model.low, "-", model.high);
+        else
+            log.warn("too few uniquely mapped pairs to learn the insert size; pairing by FR orientation within 1 kb");
+    }
+    log.info(plan.records, paired ? " pairs" : " reads", " in ", plan.batches(), " batches over ", comm.size(), " rank(s)",
+             plan.seekable ? "" : " (plain gzip: each rank skips through the file; bgzip it to let ranks seek)");
+
+    // Map this rank's batches (round-robin), reading the next batch while mapping the current one.
+    auto tm = std::chrono::steady_clock::now();
+    std::vector<record> records;
+    std::int64_t mapped = 0, proper = 0, reads = 0;
+    progress prog("align", static_cast<std::uint64_t>(plan.records), paired ? "pairs" : "reads", o.show_progress && comm.is_root());
+    try {
+        detail::batch_reader a(o.reads1);
+        std::unique_ptr<detail::batch_reader> b;
+        if (paired) b = std::make_unique<detail::batch_reader>(o.reads2);
+        std::int64_t next_batch = comm.rank();
+        struct work {
+            std::vector<read_record> x, y;
+            std::vector<std::vector<record>> out;
+            std::int64_t mapped = 0, proper = 0;
+        };
+        tbb::parallel_pipeline(
+            static_cast<std::size_t>(2 * std::max(1, o.threads)),
+            tbb::make_filter<void, std::shared_ptr<work>>(tbb::filter_mode::serial_in_order,
+                [&](tbb::flow_control& fc) -> std::shared_ptr<work> {
+                    if (next_batch >= plan.batches()) {
+                        fc.stop();
+                        return nullptr;
+                    }
+                    auto w = std::make_shared<work>();
+                    auto i = static_cast<std::size_t>(next_batch);
+                    std::int64_t first = next_batch * plan.batch;
+                    std::int64_t n = std::min(plan.batch, plan.records - first);
+                    a.go_to(first, plan.offsets1[i], plan.seekable);
+                    a.read(n, w->x);
+                    if (b) {
+                        b->go_to(first, plan.offsets2[i], plan.seekable);
+                        b->read(n, w->y);
+                        if (w->y.size() != w->x.size())
+                            throw input_error(o.reads2.string() + ": fewer records than " + o.reads1.string());
+                        for (std::size_t k = 0; k < w->x.size(); ++k)
+                            if (detail::base_name(w->x[k].name) != detail::base_name(w->y[k].name))
+                                throw input_error::at(o.reads2.string(), "record " + std::to_string(first + static_cast<std::int64_t>(k) + 1),
+                                                      "read name '" + w->y[k].name + "' does not match '" + w->x[k].name + "'");
+                    }
+                    if (static_cast<std::int64_t>(w->x.size()) != n)
+                        throw input_error(o.reads1.string() + ": fewer records than the first pass counted");
+                    next_batch += comm.size();
+                    return w;
+                }) &
+                tbb::make_filter<std::shared_ptr<work>, std::shared_ptr<work>>(tbb::filter_mode::parallel,
+                    [&](std::shared_ptr<work> w) {
+                        w->out.resize(w->x.size());
+                        std::atomic<std::int64_t> m{0}, pp{0};
+                        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, w->x.size(), 32), [&](const auto& r) {
+                            std::int64_t lm = 0, lp = 0;
+                            for (std::size_t k = r.begin(); k != r.end(); ++k) {
+                                auto seed = name_seed(w->x[k].name);
+                                pair_result pr;
+                                if (b) {
+                                    pr = map.map_pair(w->x[k].seq, w->y[k].seq, model, seed);
+                                } else {
+                                    pr.read[0] = map.map_single(w->x[k].seq, seed);
+                                }
+                                lm += (pr.read[0].primary.contig >= 0) + (b && pr.read[1].primary.contig >= 0);
+                                lp += pr.proper;
+                                detail::make_records(pr, paired, w->x[k], b ? &w->y[k] : nullptr, *index, rg_id, w->out[k]);
+                            }
+                            m += lm;
+                            pp += lp;
+                        });
+                        w->mapped = m;
+                        w->proper = pp;
+                        return w;
+                    }) &
+                tbb::make_filter<std::shared_ptr<work>, void>(tbb::filter_mode::serial_in_order,
+                    [&](std::shared_ptr<work> w) {
+                        for (auto& v : w->out)
+                            for (auto& r : v) records.push_back(std::move(r));
+                        mapped += w->mapped;
+                        proper += w->proper;
+                        reads += static_cast<std::int64_t>(w->x.size() * (paired ? 2 : 1));
+                        prog.add(w->x.size() * static_cast<std::uint64_t>(comm.size()));
+                    }));
+    } catch (const input_error& e) {
+        error = e.what();
+    }
+    raise_collectively(comm, error);
+    prog.finish();
+    tbb::parallel_sort(records.begin(), records.end(),
+                       [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });
+    stats.map_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
+    stats.reads = comm.sum(reads);
+    stats.mapped = comm.sum(mapped);
+    stats.proper_pairs = comm.sum(proper);
+
+    // Ranks > 0 write their sorted part next to the output; rank 0 merges all parts.
+    const auto dir = o.out.parent_path().empty() ? std::filesystem::path(".") : o.out.parent_path();
+    auto part_path = [&](int r) {
+        return dir / (".precis-partial." + o.out.filename().string() + ".rank" + std::to_string(r) + ".bam");
+    };
+    if (!comm.is_root()) {
+        atomic_output part(part_path(comm.rank()));
+        {
+            htsFile* f = hts_open(part.temp_path().c_str(), "wb1");
+            if (!f || sam_hdr_write(f, header.get()) != 0) throw runtime_failure(part_path(comm.rank()).string() + ": cannot write");
+            for (const auto& r : records)
+                if (sam_write1(f, header.get(), r.get()) < 0) throw runtime_failure(part_path(comm.rank()).string() + ": write failed");
+            if (hts_close(f) != 0) throw runtime_failure(part_path(comm.rank()).string() + ": write failed on close");
+        }
+        part.commit();
+        records.clear();
+    }
+    comm.barrier();
+    if (comm.is_root()) {
+        std::vector<htsFile*> parts;
+        struct closer {
+            std::vector<htsFile*>& v;
+            ~closer() {
+                for (auto* f : v) hts_close(f);
+            }
+        } close_parts{parts};
+        struct remover {
+            std::function<std::filesystem::path(int)> path;
+            int n;
+            ~remover() {
+                std::error_code ec;
+                for (int r = 1; r < n; ++r) std::filesystem::remove(path(r), ec);
+            }
+        } remove_parts{part_path, comm.size()};
+        std::vector<std::unique_ptr<sam_hdr_t, void (*)(sam_hdr_t*)>> part_headers;
+        for (int r = 1; r < comm.size(); ++r) {
+            htsFile* f = hts_open(part_path(r).c_str(), "r");
+            if (!f) throw runtime_failure(part_path(r).string() + ": cannot open (is the output directory shared by all ranks?)");
+            parts.push_back(f);
+            hts_set_threads(f, 1);
+            part_headers.emplace_back(sam_hdr_read(f), sam_hdr_destroy);
+        }
+        io::sam_writer out(o.out, header.get(), o.cram ? o.reference : std::filesystem::path(), std::max(1, o.threads));
+        std::priority_queue<std::pair<bam1_t*, int>, std::vector<std::pair<bam1_t*, int>>, source_cmp> heap;
+        std::vector<record> current(parts.size());
+        std::size_t own = 0;
+        auto pull = [&](int s) {
+            if (s == 0) {
+                if (own < records.size()) heap.push({records[own++].get(), 0});
+                return;
+            }
+            auto& cur = current[static_cast<std::size_t>(s - 1)];
+            if (!cur) cur.reset(bam_init1());
+            int rc = sam_read1(parts[static_cast<std::size_t>(s - 1)], part_headers[static_cast<std::size_t>(s - 1)].get(), cur.get());
+            if (rc >= 0) heap.push({cur.get(), s});
+            else if (rc < -1) throw runtime_failure(part_path(s).string() + ": cannot read back");
+        };
+        for (int s = 0; s < comm.size(); ++s) pull(s);
+        while (!heap.empty()) {
+            auto [rec, s] = heap.top();
+            heap.pop();
+            out.write(rec);
+            pull(s);
+        }
+        records.clear();
+        out.close(true);
+    }
+    comm.barrier();
+    stats.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return stats;
+}
+
+}  // namespace precis::align
