@@ -3,13 +3,16 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/tbx.h>
-#include <tbb/parallel_for.h>
+#include <tbb/concurrent_queue.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <unordered_set>
 
+#include "precis/annotate/detail/genome.hpp"
 #include "precis/annotate/detail/record.hpp"
 #include "precis/io/vcf_windows.hpp"
 #include "precis/core/atomic_output.hpp"
@@ -71,23 +74,6 @@ void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
     std::copy(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), std::ostreambuf_iterator<char>(out));
 }
 
-// Every contig name into `names`; the sequences of `wanted` (all when null), upper case.
-genome_map load_genome(const std::filesystem::path& path, std::vector<std::string>& names,
-                       const std::unordered_set<std::string>* wanted) {
-    io::fasta_reader fasta(path);
-    genome_map genome;
-    for (int c = 0; c < fasta.contig_count(); ++c) {
-        std::string name = fasta.contig_name(c);
-        names.push_back(name);
-        if (wanted && !wanted->count(name)) continue;
-        std::string seq = fasta.fetch(name, 0, fasta.contig_length(name));
-        for (char& b : seq)
-            if (b >= 'a' && b <= 'z') b = static_cast<char>(b - 'a' + 'A');
-        genome.emplace(name, std::move(seq));
-    }
-    return genome;
-}
-
 std::unordered_set<std::string> read_panel(const std::filesystem::path& path) {
     std::unordered_set<std::string> panel;
     if (path.empty()) return panel;
@@ -143,7 +129,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     std::vector<std::string> contig_names;
     std::unordered_set<std::string> wanted;  // a rank holds the sequences of its own contigs only
     for (const auto& r : regions) wanted.insert(r.contig);
-    genome_map genome = load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+    genome_map genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
     gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
     const auto& gs = genes.summary();
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
@@ -159,6 +145,10 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     detail::record_context ctx;
     ctx.genes = &genes;
     ctx.genome = &genome;
+    for (int rid = 0; rid < reader.header()->n[BCF_DT_CTG]; ++rid) {
+        auto g = genome.find(bcf_hdr_id2name(reader.header(), rid));
+        ctx.sequences.push_back(g == genome.end() ? nullptr : &g->second);
+    }
     ctx.known = &known;
     ctx.panel = &panel;
     ctx.in_header = reader.header();
@@ -181,40 +171,80 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         std::ofstream tsv, findings;
         if (ctx.want_tsv) tsv.open(tsv_part, std::ios::binary);
         if (ctx.want_findings) findings.open(findings_part, std::ios::binary);
-        std::vector<io::bcf1_ptr> recs;
-        std::vector<std::int64_t> number(batch_size);
-        for (std::size_t i = 0; i < batch_size; ++i) recs.push_back(io::make_bcf_record());
-        std::vector<detail::record_output> outs(batch_size);
-        for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
-            const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
-            if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
-            bool more = true;
-            while (more) {
-                std::size_t n = 0;
-                while (n < batch_size && (more = reader.next(recs[n].get(), BCF_UN_ALL))) number[n++] = reader.records_read();
-                tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-                    outs[i] = detail::record_output{};
-                    detail::annotate_record(ctx, recs[i].get(), number[i], outs[i]);
-                });
-                for (std::size_t i = 0; i < n; ++i) {
-                    const auto& r = outs[i];
-                    for (const auto& [kind, message] : r.problems) {
-                        if (o.strict) throw input_error(message + ": " + kind + " (--strict)");
-                        ++summary.problems[kind];
-                        if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", message);
-                    }
-                    write_bgzf(part.get(), r.vcf_line, vcf_part);
-                    if (ctx.want_tsv) tsv << r.tsv;
-                    if (ctx.want_findings) findings << r.findings;
-                    summary.alleles += r.alleles;
-                    summary.csq_entries += r.entries;
-                    summary.findings += r.finding_rows;
-                }
-                summary.records += static_cast<std::int64_t>(n);
-            }
-            // Block boundaries at window ends only: the compressed bytes do not depend on the rank count.
-            if (bgzf_flush(part.get()) != 0) throw runtime_failure(vcf_part.string() + ": write failed");
+        // Read (serial, in order) -> annotate (parallel) -> write (serial, in order), over batches that
+        // never cross a window, so that at one thread and at many the same bytes come out.
+        struct batch {
+            std::vector<io::bcf1_ptr> recs;
+            std::vector<std::int64_t> number;
+            std::vector<detail::record_output> outs;
+            std::size_t n = 0;
+            bool window_end = false;
+        };
+        const std::size_t tokens = static_cast<std::size_t>(std::max(2, 2 * o.threads));
+        std::vector<std::unique_ptr<batch>> pool;
+        tbb::concurrent_queue<batch*> free_batches;
+        for (std::size_t k = 0; k < tokens; ++k) {
+            auto b = std::make_unique<batch>();
+            for (std::size_t i = 0; i < batch_size; ++i) b->recs.push_back(io::make_bcf_record());
+            b->number.resize(batch_size);
+            b->outs.resize(batch_size);
+            free_batches.push(b.get());
+            pool.push_back(std::move(b));
         }
+        auto w = bounds[comm.rank()];
+        const auto w_end = bounds[comm.rank() + 1];
+        bool window_open = false;
+        tbb::parallel_pipeline(
+            tokens,
+            tbb::make_filter<void, batch*>(tbb::filter_mode::serial_in_order,
+                                           [&](tbb::flow_control& fc) -> batch* {
+                                               while (!window_open) {
+                                                   if (w >= w_end) {
+                                                       fc.stop();
+                                                       return nullptr;
+                                                   }
+                                                   const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
+                                                   if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
+                                                   window_open = true;
+                                               }
+                                               batch* b = nullptr;
+                                               if (!free_batches.try_pop(b)) throw runtime_failure("annotate: no free batch");
+                                               b->n = 0;
+                                               bool more = true;
+                                               while (b->n < batch_size && (more = reader.next(b->recs[b->n].get(), BCF_UN_ALL)))
+                                                   b->number[b->n++] = reader.records_read();
+                                               b->window_end = !more;
+                                               if (!more) window_open = false, ++w;
+                                               return b;
+                                           }) &
+                tbb::make_filter<batch*, batch*>(tbb::filter_mode::parallel,
+                                                 [&](batch* b) {
+                                                     for (std::size_t i = 0; i < b->n; ++i) {
+                                                         b->outs[i].clear();
+                                                         detail::annotate_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                     }
+                                                     return b;
+                                                 }) &
+                tbb::make_filter<batch*, void>(tbb::filter_mode::serial_in_order, [&](batch* b) {
+                    for (std::size_t i = 0; i < b->n; ++i) {
+                        const auto& r = b->outs[i];
+                        for (const auto& [kind, message] : r.problems) {
+                            if (o.strict) throw input_error(message + ": " + kind + " (--strict)");
+                            ++summary.problems[kind];
+                            if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", message);
+                        }
+                        write_bgzf(part.get(), r.vcf_line, vcf_part);
+                        if (ctx.want_tsv) tsv << r.tsv;
+                        if (ctx.want_findings) findings << r.findings;
+                        summary.alleles += r.alleles;
+                        summary.csq_entries += r.entries;
+                        summary.findings += r.finding_rows;
+                    }
+                    summary.records += static_cast<std::int64_t>(b->n);
+                    // Block boundaries at window ends only: the compressed bytes do not depend on the rank count.
+                    if (b->window_end && bgzf_flush(part.get()) != 0) throw runtime_failure(vcf_part.string() + ": write failed");
+                    free_batches.push(b);
+                }));
         if (bgzf_close(part.release()) != 0) throw runtime_failure(vcf_part.string() + ": close failed");
         if ((ctx.want_tsv && !tsv.flush()) || (ctx.want_findings && !findings.flush()))
             throw runtime_failure(o.out.string() + ": cannot write a TSV part");

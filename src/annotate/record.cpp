@@ -97,16 +97,21 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
         w += std::to_string(rec->pos + 1) + ")";
         return w;
     };
-    auto g = ctx.genome->find(chrom);
-    std::vector<std::string> csq;
+    const std::string* contig_seq = nullptr;
+    if (rec->rid >= 0 && static_cast<std::size_t>(rec->rid) < ctx.sequences.size()) contig_seq = ctx.sequences[static_cast<std::size_t>(rec->rid)];
+    else if (auto g = ctx.genome->find(chrom); g != ctx.genome->end()) contig_seq = &g->second;
+    std::string csq;  // the CSQ value: entries appended in place, ','-separated
+    bool any_csq = false;
     const int n_alt = rec->n_allele - 1;
-    std::vector<std::string> clnsig(n_alt > 0 ? n_alt : 0, "."), revstat = clnsig, clndn = clnsig, allele_id = clnsig, rs = clnsig;
+    const bool with_clinvar = ctx.known->has_clinvar(), with_freq = ctx.known->has_frequencies();
+    std::vector<std::string> clnsig(with_clinvar && n_alt > 0 ? n_alt : 0, "."), revstat = clnsig, clndn = clnsig,
+                                    allele_id = clnsig, rs = clnsig;
     std::vector<std::int32_t> stars(clnsig.size(), bcf_int32_missing);
-    std::vector<std::vector<float>> freq(ctx.known->frequency_fields().size(), std::vector<float>(clnsig.size()));
+    std::vector<std::vector<float>> freq(ctx.known->frequency_fields().size(), std::vector<float>(n_alt > 0 ? n_alt : 0));
     for (auto& f : freq) for (auto& v : f) bcf_float_set_missing(v);
-    bool usable = g != ctx.genome->end();
+    bool usable = contig_seq != nullptr;
     if (!usable) out.problems.emplace_back("contig absent from the FASTA", where());
-    std::string_view seq = usable ? std::string_view(g->second) : std::string_view();
+    std::string_view seq = usable ? std::string_view(*contig_seq) : std::string_view();
     std::string_view ref = rec->d.allele[0];
     if (usable) {
         std::int64_t end = rec->pos + static_cast<std::int64_t>(ref.size());
@@ -156,31 +161,47 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
             transcript_effect e = predict(*t, seq, change, 5000);
             if (!e.terms.empty()) effects.push_back(std::move(e));
         }
-        const clinvar_entry* cv = ctx.known->clinvar(chrom, change.pos, change.ref, change.alt);
+        const clinvar_entry* cv = with_clinvar ? ctx.known->clinvar(chrom, change.pos, change.ref, change.alt) : nullptr;
         if (cv) {
             auto i = static_cast<std::size_t>(a - 1);
             clnsig[i] = sanitize(cv->clnsig), revstat[i] = sanitize(cv->clnrevstat), clndn[i] = sanitize(cv->clndn);
             allele_id[i] = sanitize(cv->allele_id), rs[i] = sanitize(cv->rs), stars[i] = cv->stars;
         }
-        if (const auto* f = ctx.known->frequencies(chrom, change.pos, change.ref, change.alt))
+        if (const auto* f = with_freq ? ctx.known->frequencies(chrom, change.pos, change.ref, change.alt) : nullptr)
             for (std::size_t k = 0; k < f->size(); ++k)
                 if (!std::isnan((*f)[k])) freq[k][static_cast<std::size_t>(a - 1)] = (*f)[k];
         std::size_t picked = effects.empty() ? 0 : pick(effects);
-        if (effects.empty()) csq.push_back(shown + "|intergenic_variant|MODIFIER|||||||||||||||||||1");
+        auto begin_entry = [&] {
+            if (any_csq) csq += ',';
+            any_csq = true;
+            return csq.size();
+        };
+        if (effects.empty()) {
+            begin_entry();
+            csq += shown;
+            csq += "|intergenic_variant|MODIFIER|||||||||||||||||||1";
+        }
         for (std::size_t i = 0; i < effects.size(); ++i) {
             const transcript_effect& e = effects[i];
             const transcript& t = *e.tx;
             std::string hc = e.hgvs_c.empty() ? "" : t.id + ":" + e.hgvs_c;
             std::string hp = e.hgvs_p.empty() ? "" : t.protein_id + ":" + e.hgvs_p;
             std::string terms = terms_of(e);
-            std::string entry = shown + "|" + terms + "|" + std::string(name(impact_of(e.most_severe()))) + "|" +
-                                sanitize(t.gene_name) + "|" + t.gene_id + "|Transcript|" + t.id + "|" + t.biotype + "|" + e.exon +
-                                "|" + e.intron + "|" + hc + "|" + hp + "|" + e.cdna_position + "|" + e.cds_position + "|" +
-                                e.protein_position + "|" + e.amino_acids + "|" + e.codons + "|" + (t.canonical ? "YES" : "") +
-                                "|" + (t.mane ? "YES" : "") + "|" + (t.strand == '+' ? "1" : "-1") + "|" +
-                                (e.distance >= 0 ? std::to_string(e.distance) : "") + "|" + (i == picked ? "1" : "");
-            std::replace(entry.begin(), entry.end(), ',', '&');
-            csq.push_back(std::move(entry));
+            const std::string symbol = sanitize(t.gene_name);
+            const std::size_t from = begin_entry();
+            for (std::string_view field :
+                 {std::string_view(shown), std::string_view(terms), name(impact_of(e.most_severe())), std::string_view(symbol),
+                  std::string_view(t.gene_id), std::string_view("Transcript"), std::string_view(t.id), std::string_view(t.biotype),
+                  std::string_view(e.exon), std::string_view(e.intron), std::string_view(hc), std::string_view(hp),
+                  std::string_view(e.cdna_position), std::string_view(e.cds_position), std::string_view(e.protein_position),
+                  std::string_view(e.amino_acids), std::string_view(e.codons), std::string_view(t.canonical ? "YES" : ""),
+                  std::string_view(t.mane ? "YES" : ""), std::string_view(t.strand == '+' ? "1" : "-1")}) {
+                csq += field;
+                csq += '|';
+            }
+            if (e.distance >= 0) csq += std::to_string(e.distance);
+            csq += i == picked ? "|1" : "|";
+            std::replace(csq.begin() + static_cast<std::ptrdiff_t>(from), csq.end(), ',', '&');
             if (ctx.want_tsv) {
                 out.tsv += chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" + rec->d.allele[a] + "\t" + shown +
                            "\t" + terms + "\t" + std::string(name(impact_of(e.most_severe()))) + "\t" + t.gene_name + "\t" + t.gene_id +
@@ -231,15 +252,8 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
         }
     }
     bcf_hdr_t* h = ctx.out_header;
-    if (!csq.empty()) {
-        std::string value;
-        for (const auto& c : csq) {
-            if (!value.empty()) value += ',';
-            value += c;
-        }
-        bcf_update_info_string(h, rec, "CSQ", value.c_str());
-    }
-    if (ctx.known->has_clinvar() && n_alt > 0 && std::any_of(clnsig.begin(), clnsig.end(), [](auto& s) { return s != "."; })) {
+    if (any_csq) bcf_update_info_string(h, rec, "CSQ", csq.c_str());
+    if (with_clinvar && n_alt > 0 && std::any_of(clnsig.begin(), clnsig.end(), [](auto& s) { return s != "."; })) {
         auto put = [&](const char* tag, const std::vector<std::string>& v) {
             std::string joined;
             for (const auto& s : v) {

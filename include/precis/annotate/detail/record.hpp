@@ -16,6 +16,9 @@ namespace precis::annotate::detail {
 struct record_context {
     const gene_model* genes = nullptr;
     const genome_map* genome = nullptr;
+    /// The sequence of each input-header contig id (null when absent from the FASTA or from this rank's
+    /// share); ids beyond it are looked up in `genome` by name.
+    std::vector<const std::string*> sequences;
     const known_variants* known = nullptr;
     const std::unordered_set<std::string>* panel = nullptr;  ///< empty set: no panel
     const bcf_hdr_t* in_header = nullptr;
@@ -33,6 +36,11 @@ struct record_output {
     std::string findings;   ///< rows with newlines
     std::vector<std::pair<std::string, std::string>> problems;  ///< (kind, message)
     std::int64_t alleles = 0, entries = 0, finding_rows = 0;
+    /// Empties the output for the next record, keeping the string capacities.
+    void clear() {
+        vcf_line.clear(), tsv.clear(), findings.clear(), problems.clear();
+        alleles = entries = finding_rows = 0;
+    }
 };
 
 /// Adds the output INFO fields to `header` (CSQ, CLNSIG, ..., POP_AF_*).
