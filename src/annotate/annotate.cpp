@@ -4,15 +4,18 @@
 #include <htslib/bgzf.h>
 #include <htslib/tbx.h>
 #include <tbb/concurrent_queue.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <deque>
 #include <memory>
 #include <unordered_set>
 
 #include "precis/annotate/detail/genome.hpp"
+#include "precis/annotate/detail/haplotype.hpp"
 #include "precis/annotate/detail/record.hpp"
 #include "precis/io/vcf_windows.hpp"
 #include "precis/core/atomic_output.hpp"
@@ -26,7 +29,11 @@ namespace precis::annotate {
 
 namespace {
 
-constexpr std::size_t batch_size = 2048;
+// Records per chunk (the unit of the pipeline and of the haplotype pass): fewer with many samples, to
+// bound memory. Depends on the file only, so the chunks are the same at every rank and thread count.
+std::size_t chunk_records(std::size_t samples) {
+    return std::clamp<std::size_t>((std::size_t{1} << 24) / (64 + 16 * samples), 1024, 16384);
+}
 constexpr int examples_per_kind = 3;
 const char* const problem_kinds[] = {"contig absent from the FASTA", "REF does not match the FASTA",
                                      "symbolic or non-ACGTN allele skipped"};
@@ -142,6 +149,14 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
     io::bcf_hdr_ptr out_header(bcf_hdr_dup(reader.header()));
     detail::add_header_lines(out_header.get(), known);
+    const bool haplotypes = o.haplotypes && !reader.samples().empty();
+    if (haplotypes) {
+        std::string line = std::string("##INFO=<ID=HCSQ,Number=.,Type=String,Description=\"Haplotype-aware consequences from precis: ") +
+                           "phased alleles of one haplotype in the same codon, or a frameshift with the alleles that restore the frame, " +
+                           "combined on one transcript (also at every member record). Format: " + detail::hcsq_format() + "\">";
+        if (bcf_hdr_append(out_header.get(), line.c_str()) != 0 || bcf_hdr_sync(out_header.get()) != 0)
+            throw runtime_failure("cannot add the HCSQ header line");
+    }
     detail::record_context ctx;
     ctx.genes = &genes;
     ctx.genome = &genome;
@@ -157,6 +172,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     ctx.samples = reader.samples();
     ctx.want_tsv = !o.tsv.empty();
     ctx.want_findings = !o.findings.empty();
+    ctx.haplotypes = haplotypes;
+    const std::size_t batch_size = chunk_records(ctx.samples.size());
 
     annotate_summary summary;
     const auto vcf_part = part_path(o.out, "vcf", comm.rank());
@@ -177,6 +194,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             std::vector<io::bcf1_ptr> recs;
             std::vector<std::int64_t> number;
             std::vector<detail::record_output> outs;
+            std::deque<detail::compound> compounds;
             std::size_t n = 0;
             bool window_end = false;
         };
@@ -219,10 +237,19 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                            }) &
                 tbb::make_filter<batch*, batch*>(tbb::filter_mode::parallel,
                                                  [&](batch* b) {
-                                                     for (std::size_t i = 0; i < b->n; ++i) {
+                                                     tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
                                                          b->outs[i].clear();
-                                                         detail::annotate_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                         detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                     });
+                                                     b->compounds.clear();
+                                                     if (ctx.haplotypes) {
+                                                         std::vector<bcf1_t*> raw(b->n);
+                                                         for (std::size_t i = 0; i < b->n; ++i) raw[i] = b->recs[i].get();
+                                                         detail::combine_haplotypes(ctx, raw.data(), b->outs.data(), b->n, b->compounds);
                                                      }
+                                                     tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
+                                                         detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                     });
                                                      return b;
                                                  }) &
                 tbb::make_filter<batch*, void>(tbb::filter_mode::serial_in_order, [&](batch* b) {

@@ -2,6 +2,7 @@
 #include "precis/annotate/consequence.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "precis/annotate/detail/layout.hpp"
 
@@ -286,6 +287,8 @@ transcript_effect predict(const transcript& t, std::string_view seq, const allel
             add(eff, so_term::three_prime_utr_variant);
         } else if (in_exon && ta >= cs && tbx <= ce) {
             coding_result r = analyse_coding(L, ta, tbx, alt_t);
+            eff.cds_begin = ta - cs;
+            eff.cds_end = tbx - cs;
             for (so_term term : r.terms) add(eff, term);
             eff.cds_position = r.cds_position;
             eff.protein_position = r.protein_position;
@@ -328,6 +331,53 @@ transcript_effect predict(const transcript& t, std::string_view seq, const allel
         }
     }
     eff.hgvs_c = hgvs_c(L, h);
+    return eff;
+}
+
+transcript_effect predict_combined(const transcript& t, std::string_view seq, std::vector<allele_change> changes) {
+    transcript_effect eff;
+    eff.tx = &t;
+    if (changes.size() < 2 || !t.coding()) return eff;
+    layout L(t, seq);
+    if (!L.coding()) return eff;
+    struct placed {
+        std::int64_t ta, tb;
+        std::string alt;
+        std::string hgvs;
+    };
+    std::vector<placed> parts;
+    for (const auto& c : changes) {
+        placed p{0, 0, L.oriented(c.alt), {}};
+        if (!t_range(L, c, p.ta, p.tb) || p.ta < L.cs() || p.tb > L.ce() || (c.ref.empty() && (p.ta <= L.cs() || p.ta >= L.ce()))) return eff;
+        std::string h = predict(t, seq, c, 0).hgvs_c;
+        if (h.size() <= 2) return eff;
+        p.hgvs = h.substr(2);
+        parts.push_back(std::move(p));
+    }
+    std::sort(parts.begin(), parts.end(), [](const placed& x, const placed& y) { return std::tie(x.ta, x.tb) < std::tie(y.ta, y.tb); });
+    const std::string& mrna = L.mrna();
+    std::string alt = parts.front().alt;
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        if (parts[i].ta < parts[i - 1].tb || (parts[i].ta == parts[i - 1].ta && parts[i].ta == parts[i].tb)) return eff;  // overlap
+        alt.append(mrna, static_cast<std::size_t>(parts[i - 1].tb), static_cast<std::size_t>(parts[i].ta - parts[i - 1].tb));
+        alt += parts[i].alt;
+    }
+    const std::int64_t ta = parts.front().ta, tb = parts.back().tb;
+    coding_result r = analyse_coding(L, ta, tb, alt);
+    for (so_term term : r.terms) add(eff, term);
+    if (eff.terms.empty()) return eff;
+    std::sort(eff.terms.begin(), eff.terms.end());
+    eff.cds_begin = ta - L.cs();
+    eff.cds_end = tb - L.cs();
+    eff.cds_position = r.cds_position;
+    eff.protein_position = r.protein_position;
+    eff.amino_acids = r.amino_acids;
+    eff.codons = r.codons;
+    eff.hgvs_p = r.hgvs_p;
+    eff.cdna_position = range_string(ta + 1, tb);
+    eff.hgvs_c = "c.[";
+    for (std::size_t i = 0; i < parts.size(); ++i) eff.hgvs_c += (i ? ";" : "") + parts[i].hgvs;
+    eff.hgvs_c += "]";
     return eff;
 }
 
