@@ -195,8 +195,44 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             std::vector<std::int64_t> number;
             std::vector<detail::record_output> outs;
             std::deque<detail::compound> compounds;
-            std::size_t n = 0;
+            std::size_t n = 0;      // records of the chunk: recs[0, n), written
+            std::size_t total = 0;  // plus context records recs[n, total) for the haplotype pass, not written
             bool window_end = false;
+        };
+        // Haplotype context: the records of the coding transcripts that straddle a chunk's first or last
+        // position are read again by the chunk on each side, so that both see the whole transcript and
+        // combine its alleles the same way, whatever the windows, chunks and ranks.
+        std::unique_ptr<io::vcf_reader> context_reader;
+        if (ctx.haplotypes && windows.front().tid >= 0) {
+            context_reader = std::make_unique<io::vcf_reader>(o.vcf);
+            if (!context_reader->load_index()) throw runtime_failure(o.vcf.string() + ": the index disappeared");
+        }
+        auto read_context = [&](batch* b, int tid, std::int64_t begin, std::int64_t end) {
+            if (begin >= end) return;
+            context_reader->set_region(tid, begin, end);
+            while (true) {
+                if (b->total == b->recs.size()) {
+                    b->recs.push_back(io::make_bcf_record());
+                    b->number.push_back(0);
+                    b->outs.emplace_back();
+                }
+                if (!context_reader->next(b->recs[b->total].get(), BCF_UN_ALL)) break;
+                b->number[b->total++] = 0;
+            }
+        };
+        auto add_context = [&](batch* b) {
+            b->total = b->n;
+            if (!context_reader || b->n == 0) return;
+            const bcf1_t* first = b->recs[0].get();
+            const bcf1_t* last = b->recs[b->n - 1].get();
+            const std::string contig = bcf_hdr_id2name(reader.header(), first->rid);
+            std::int64_t lo = first->pos, hi = last->pos + 1;
+            for (const transcript* t : genes.overlapping(contig, first->pos, first->pos + 1, 0))
+                if (t->coding()) lo = std::min(lo, t->cds_begin);
+            for (const transcript* t : genes.overlapping(contig, last->pos, last->pos + 1, 0))
+                if (t->coding()) hi = std::max(hi, t->cds_end);
+            read_context(b, first->rid, lo, first->pos);
+            read_context(b, last->rid, last->pos + 1, hi);
         };
         const std::size_t tokens = static_cast<std::size_t>(std::max(2, 2 * o.threads));
         std::vector<std::unique_ptr<batch>> pool;
@@ -232,20 +268,21 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                while (b->n < batch_size && (more = reader.next(b->recs[b->n].get(), BCF_UN_ALL)))
                                                    b->number[b->n++] = reader.records_read();
                                                b->window_end = !more;
+                                               add_context(b);
                                                if (!more) window_open = false, ++w;
                                                return b;
                                            }) &
                 tbb::make_filter<batch*, batch*>(tbb::filter_mode::parallel,
                                                  [&](batch* b) {
-                                                     tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
+                                                     tbb::parallel_for(std::size_t{0}, b->total, [&](std::size_t i) {
                                                          b->outs[i].clear();
                                                          detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
                                                      });
                                                      b->compounds.clear();
                                                      if (ctx.haplotypes) {
-                                                         std::vector<bcf1_t*> raw(b->n);
-                                                         for (std::size_t i = 0; i < b->n; ++i) raw[i] = b->recs[i].get();
-                                                         detail::combine_haplotypes(ctx, raw.data(), b->outs.data(), b->n, b->compounds);
+                                                         std::vector<bcf1_t*> raw(b->total);
+                                                         for (std::size_t i = 0; i < b->total; ++i) raw[i] = b->recs[i].get();
+                                                         detail::combine_haplotypes(ctx, raw.data(), b->outs.data(), b->total, b->compounds);
                                                      }
                                                      tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
                                                          detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -20,6 +21,7 @@ struct candidate {
     std::size_t record;
     int allele;
     const allele_change* change;
+    std::int64_t cds_begin;
     std::int64_t first_codon, last_codon;
     int frame;  // length change mod 3
 };
@@ -62,10 +64,12 @@ void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_o
                 const bool ins = e.cds_begin == e.cds_end;
                 const std::int64_t first = e.cds_begin / 3, last = ins ? first : (e.cds_end - 1) / 3;
                 const auto diff = static_cast<std::int64_t>(r.change.alt.size()) - static_cast<std::int64_t>(r.change.ref.size());
-                by_tx[e.tx].push_back({i, r.allele, &r.change, first, last, mod3(diff)});
+                by_tx[e.tx].push_back({i, r.allele, &r.change, e.cds_begin, first, last, mod3(diff)});
             }
     }
     std::map<std::pair<const transcript*, std::vector<std::pair<std::size_t, int>>>, compound*> found;
+    std::deque<compound> pending;        // every combination evaluated (intermediate ones included)
+    std::set<const compound*> used;      // those a haplotype carries
     std::vector<std::pair<std::int64_t, const candidate*>> carried;
     for (auto& [tx, cands] : by_tx) {
         std::size_t records = 0;
@@ -90,45 +94,54 @@ void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_o
                 std::size_t k = 0;
                 while (k < carried.size()) {
                     // Grow a cluster: same or overlapping codon, or the frame still shifted.
-                    std::size_t end = k + 1, restored = 0, codon_prefix = k + 1;
+                    std::size_t end = k + 1, restored = 0;
                     int frame = carried[k].second->frame;
                     std::int64_t last = carried[k].second->last_codon;
-                    bool by_codon = true;
                     while (end < carried.size()) {
                         const candidate& c = *carried[end].second;
                         const bool same_codon = c.first_codon <= last;
                         if (!same_codon && frame == 0) break;
-                        by_codon = by_codon && same_codon;
                         frame = mod3(frame + c.frame);
                         last = std::max(last, c.last_codon);
                         ++end;
-                        if (by_codon) codon_prefix = end;
                         if (frame == 0) restored = end;
                     }
-                    if (frame != 0) end = std::max(restored, codon_prefix);  // a frameshift that is never restored
-                    if (end - k >= 2) {
+                    // A frameshift restored later ends the cluster there; one never restored takes every later
+                    // allele of the haplotype in the transcript (they act on the shifted protein), as bcftools csq.
+                    if (frame != 0 && restored > 0) end = restored;
+                    auto members_of = [&](std::size_t upto) {
                         std::vector<std::pair<std::size_t, int>> members;
-                        std::vector<allele_change> changes;
-                        for (std::size_t m = k; m < end; ++m) members.emplace_back(carried[m].second->record, carried[m].second->allele);
-                        std::sort(members.begin(), members.end());
+                        for (std::size_t m = k; m < upto; ++m) members.emplace_back(carried[m].second->record, carried[m].second->allele);
+                        std::sort(members.begin(), members.end(), [&](const auto& x, const auto& y) {
+                            return std::make_tuple(recs[x.first]->pos, x.first, x.second) < std::make_tuple(recs[y.first]->pos, y.first, y.second);
+                        });
                         members.erase(std::unique(members.begin(), members.end()), members.end());
-                        auto key = std::make_pair(tx, members);
+                        return members;
+                    };
+                    // The combined effect of carried[k, upto) (cached per transcript and member set).
+                    auto effect_of = [&](std::size_t upto) -> compound* {
+                        auto key = std::make_pair(tx, members_of(upto));
                         auto it = found.find(key);
-                        if (it == found.end()) {
-                            for (std::size_t m = k; m < end; ++m) changes.push_back(*carried[m].second->change);
-                            compound* made = nullptr;
-                            if (members.size() >= 2) {
-                                transcript_effect e = predict_combined(*tx, outs[members.front().first].seq, std::move(changes));
-                                if (!e.terms.empty()) {
-                                    made = &compounds.emplace_back();
-                                    made->tx = tx;
-                                    made->members = members;
-                                    made->effect = std::move(e);
-                                }
+                        if (it != found.end()) return it->second;
+                        compound* made = nullptr;
+                        if (key.second.size() >= 2) {
+                            std::vector<allele_change> changes;
+                            for (std::size_t m = k; m < upto; ++m) changes.push_back(*carried[m].second->change);
+                            transcript_effect e = predict_combined(*tx, outs[key.second.front().first].seq, std::move(changes));
+                            if (!e.terms.empty()) {
+                                made = &pending.emplace_back();
+                                made->tx = tx;
+                                made->members = key.second;
+                                made->effect = std::move(e);
                             }
-                            it = found.emplace(std::move(key), made).first;
                         }
-                        if (it->second) it->second->haplotypes.emplace_back(s, h + 1);
+                        found.emplace(std::move(key), made);
+                        return made;
+                    };
+                    compound* c = end - k >= 2 ? effect_of(end) : nullptr;
+                    if (c) {
+                        if (c->haplotypes.empty() || c->haplotypes.back() != std::make_pair(s, h + 1)) c->haplotypes.emplace_back(s, h + 1);
+                        used.insert(c);
                     }
                     k = end;
                 }
@@ -137,9 +150,16 @@ void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_o
     }
     // HCSQ entries, at every member record, in the order of the compounds' members then transcripts.
     std::vector<compound*> order;
-    for (auto& c : compounds) order.push_back(&c);
-    std::sort(order.begin(), order.end(), [](const compound* x, const compound* y) {
-        return std::tie(x->members, x->tx) < std::tie(y->members, y->tx);
+    for (auto& c : pending)
+        if (used.count(&c)) order.push_back(&compounds.emplace_back(std::move(c)));
+    // Order: by the members' positions and alleles, then transcript (file order), as any chunk sees them.
+    auto sites = [&](const compound* c) {
+        std::vector<std::pair<std::int64_t, std::string>> v;
+        for (const auto& [record, allele] : c->members) v.emplace_back(recs[record]->pos, recs[record]->d.allele[allele]);
+        return v;
+    };
+    std::sort(order.begin(), order.end(), [&](const compound* x, const compound* y) {
+        return std::make_pair(sites(x), x->tx) < std::make_pair(sites(y), y->tx);
     });
     for (compound* c : order) {
         std::sort(c->haplotypes.begin(), c->haplotypes.end());
@@ -167,14 +187,15 @@ void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_o
         std::replace(entry.begin(), entry.end(), ',', '&');
         for (std::size_t at = entry.find(';'); at != std::string::npos; at = entry.find(';', at)) entry.replace(at, 1, "%3B");
         std::size_t previous = static_cast<std::size_t>(-1);
-        for (const auto& [record, allele] : c->members) {
+        for (std::size_t m = 0; m < c->members.size(); ++m) {
+            const auto [record, allele] = c->members[m];
             record_output& o = outs[record];
             if (record != previous) {
                 if (!o.hcsq.empty()) o.hcsq += ',';
                 o.hcsq += entry;
                 previous = record;
             }
-            for (const auto& [sample, hap] : c->haplotypes) o.overrides.push_back({sample, allele, hap, &c->effect});
+            for (const auto& [sample, hap] : c->haplotypes) o.overrides.push_back({sample, allele, hap, m == 0, &c->effect});
         }
     }
 }

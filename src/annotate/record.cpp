@@ -264,13 +264,14 @@ void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, 
             const transcript_effect* combined = nullptr;
             const transcript_effect* combined_panel = nullptr;
             int combined_haplotypes = 0, last_haplotype = 0;
+            bool combined_leading = false;
             for (const auto& ov : out.overrides) {
                 if (ov.sample != s || ov.allele != a) continue;
                 if (base && ov.effect->tx == base->tx) {
-                    if (!combined) combined = ov.effect;
+                    if (!combined) combined = ov.effect, combined_leading = ov.leading;
                     if (ov.haplotype != last_haplotype) ++combined_haplotypes, last_haplotype = ov.haplotype;
                 }
-                if (!ctx.panel->empty() && in_panel(*ov.effect) && !combined_panel) combined_panel = ov.effect;
+                if (!ctx.panel->empty() && in_panel(*ov.effect) && !combined_panel && ov.leading) combined_panel = ov.effect;
             }
             if (combined && combined_haplotypes >= copies) chosen = combined;
             std::string reason;
@@ -278,6 +279,9 @@ void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, 
             else if (chosen && in_panel(*chosen)) reason = "high_impact_panel";
             else if (combined_panel) chosen = combined_panel, reason = "high_impact_panel";
             if (reason.empty()) continue;
+            // A panel finding from a combined effect is reported once, at its first member (ClinVar findings
+            // are about the allele and always kept).
+            if (reason == "high_impact_panel" && chosen == combined && !combined_leading) continue;
             const transcript* t = chosen ? chosen->tx : nullptr;
             out.findings += ctx.samples[s] + "\t" + chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" +
                             rec->d.allele[a] + "\t" + (t ? t->gene_name : ".") + "\t" + (t ? t->id : ".") + "\t" +

@@ -21,7 +21,8 @@ struct compound {
 
 /// Finds, per sample, haplotype and coding transcript, the alleles of records [0, n) of a chunk that
 /// act together: alleles in the same codon (also across an intron), and a frameshift with the alleles up
-/// to the one that restores the frame. A genotype takes part when it is phased (or homozygous, or
+/// to the one that restores the frame (a frameshift never restored: with every later allele of the
+/// haplotype in the transcript, as bcftools csq). A genotype takes part when it is phased (or homozygous, or
 /// haploid); phase is assumed to hold along the chunk (PS is not read). Appends the HCSQ entries to
 /// the member records' out.hcsq and the per-sample overrides used by the findings. `compounds` owns
 /// the combined effects and must outlive finish_record(). Deterministic: the result depends on the

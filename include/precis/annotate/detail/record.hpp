@@ -46,6 +46,7 @@ struct effect_override {
     std::size_t sample = 0;
     int allele = 0;
     int haplotype = 0;  ///< 1-based
+    bool leading = false;  ///< the allele is the compound's first member (genomic order): its row carries it
     const transcript_effect* effect = nullptr;  ///< owned by the chunk's compound list
 };
 
