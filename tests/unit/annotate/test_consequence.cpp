@@ -238,6 +238,99 @@ TEST(consequence, severity_and_impact_tables) {
     EXPECT_EQ(three_letter('W'), "Trp");
 }
 
+// One plus-world change (pos, ref, alt; empty ref = insertion before pos) normalised on the plus world
+// and on the mirrored world.
+struct plus_change {
+    std::int64_t pos;
+    std::string ref, alt;
+};
+
+std::pair<allele_change, allele_change> on_both(const world& p, const world& m, const plus_change& c) {
+    std::string r = c.ref, a = c.alt;
+    std::int64_t at = c.pos;
+    if (r.empty() || a.empty()) {
+        at = c.pos - 1;
+        r = p.seq.substr(static_cast<std::size_t>(at), 1) + c.ref;
+        a = p.seq.substr(static_cast<std::size_t>(at), 1) + c.alt;
+    }
+    std::int64_t mpos = contig_length - (c.pos + static_cast<std::int64_t>(c.ref.size()));
+    std::string mr = reverse_complement(c.ref), ma = reverse_complement(c.alt);
+    if (mr.empty() || ma.empty()) {
+        --mpos;
+        mr = m.seq.substr(static_cast<std::size_t>(mpos), 1) + mr;
+        ma = m.seq.substr(static_cast<std::size_t>(mpos), 1) + ma;
+    }
+    return {normalise(p.seq, at, r, a), normalise(m.seq, mpos, mr, ma)};
+}
+
+// predict_combined of plus-world changes on both strands; checks they agree.
+outcome combined(const std::vector<plus_change>& changes) {
+    static const world p = plus_world();
+    static const world m = mirror(p);
+    std::vector<allele_change> on_plus, on_minus;
+    for (const auto& c : changes) {
+        auto [a, b] = on_both(p, m, c);
+        on_plus.push_back(a);
+        on_minus.push_back(b);
+    }
+    auto show = [](const transcript_effect& e) {
+        outcome o;
+        for (so_term t : e.terms) {
+            if (!o.terms.empty()) o.terms += '&';
+            o.terms += name(t);
+        }
+        o.hgvs_c = e.hgvs_c;
+        o.hgvs_p = e.hgvs_p;
+        return o;
+    };
+    outcome plus = show(predict_combined(p.tx, p.seq, on_plus));
+    outcome minus = show(predict_combined(m.tx, m.seq, on_minus));
+    EXPECT_EQ(plus.terms, minus.terms);
+    EXPECT_EQ(plus.hgvs_c, minus.hgvs_c);
+    EXPECT_EQ(plus.hgvs_p, minus.hgvs_p);
+    return plus;
+}
+
+TEST(haplotype, same_codon_snvs_combine) {
+    // CGG (codon 2): c.4C>T alone is Arg2Trp, c.5G>A alone Arg2Gln; together TAG, a stop.
+    EXPECT_EQ(both(g_of_c(4), "C", "T").terms, "missense_variant");
+    EXPECT_EQ(both(g_of_c(5), "G", "A").terms, "missense_variant");
+    auto o = combined({{g_of_c(4), "C", "T"}, {g_of_c(5), "G", "A"}});
+    EXPECT_EQ(o.terms, "stop_gained");
+    EXPECT_EQ(o.hgvs_c, "c.[4C>T;5G>A]");
+    EXPECT_EQ(o.hgvs_p, "p.Arg2Ter");
+    // Given in the other order, the same.
+    EXPECT_EQ(combined({{g_of_c(5), "G", "A"}, {g_of_c(4), "C", "T"}}).hgvs_c, "c.[4C>T;5G>A]");
+}
+
+TEST(haplotype, codon_split_by_an_intron) {
+    // Codon 17 is c.49-51 (ATC): c.49-50 end exon 1, c.51 starts exon 2.
+    auto o = combined({{g_of_c(50), "T", "A"}, {g_of_c(51), "C", "G"}});
+    EXPECT_EQ(o.terms, "missense_variant");
+    EXPECT_EQ(o.hgvs_c, "c.[50T>A;51C>G]");
+    EXPECT_EQ(o.hgvs_p, "p.Ile17Lys");
+}
+
+TEST(haplotype, frame_restoring_indels) {
+    // c.10del alone: CTG AAA -> TGA, a stop; with c.12_13insC the frame is restored: CTG -> TGC.
+    EXPECT_EQ(both(g_of_c(10), "C", "").terms, "frameshift_variant");
+    auto o = combined({{g_of_c(10), "C", ""}, {g_of_c(13), "", "C"}});
+    EXPECT_EQ(o.terms, "missense_variant");
+    EXPECT_EQ(o.hgvs_c, "c.[10del;12_13insC]");
+    EXPECT_EQ(o.hgvs_p, "p.Leu4Cys");
+    // Not restored (two single-base deletions): still a frameshift.
+    o = combined({{g_of_c(10), "C", ""}, {g_of_c(20), "A", ""}});
+    EXPECT_EQ(o.terms, "frameshift_variant");
+}
+
+TEST(haplotype, needs_coding_non_overlapping_changes) {
+    EXPECT_EQ(combined({{g_of_c(4), "C", "T"}}).terms, "");                    // one change
+    const world pw = plus_world();
+    const std::string intronic(1, pw.seq[1200]);
+    EXPECT_EQ(combined({{g_of_c(4), "C", "T"}, {1200, intronic, intronic == "C" ? "G" : "C"}}).terms, "");  // one intronic
+    EXPECT_EQ(combined({{g_of_c(4), "CG", "AA"}, {g_of_c(5), "G", "A"}}).terms, "");  // overlapping
+}
+
 TEST(normalise, trims_and_left_aligns) {
     std::string seq = "GGGCACACACATTT";
     allele_change c = normalise(seq, 7, "CAC", "C");  // deletes "AC" in a CA repeat
