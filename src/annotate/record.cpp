@@ -186,8 +186,8 @@ void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, 
             allele_id[i] = sanitize(cv->allele_id), rs[i] = sanitize(cv->rs), stars[i] = cv->stars;
         }
         if (const auto* f = with_freq ? ctx.known->frequencies(chrom, change.pos, change.ref, change.alt) : nullptr)
-            for (std::size_t k = 0; k < f->size(); ++k)
-                if (!std::isnan((*f)[k])) freq[k][static_cast<std::size_t>(a - 1)] = (*f)[k];
+            for (std::size_t k = 0; k < freq.size(); ++k)
+                if (!std::isnan(f[k])) freq[k][static_cast<std::size_t>(a - 1)] = f[k];
         auto begin_entry = [&] {
             if (any_csq) csq += ',';
             any_csq = true;
