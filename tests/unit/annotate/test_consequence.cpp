@@ -228,6 +228,55 @@ TEST(consequence, exonic_splice_region_noncoding_nmd_incomplete) {
     EXPECT_EQ(o.terms, "incomplete_terminal_codon_variant&coding_sequence_variant");
 }
 
+// A change given on the plus world `p` (VCF-style: pos, ref, alt as on the plus strand, same length or
+// anchored) run on p and on its mirror; the outcomes must agree.
+outcome on_both_strands(const world& p, std::int64_t pos, const std::string& ref, const std::string& alt) {
+    const world m = mirror(p);
+    outcome plus = run(p, pos, ref, alt);
+    std::int64_t mpos = contig_length - (pos + static_cast<std::int64_t>(ref.size()));
+    std::string mr = reverse_complement(ref), ma = reverse_complement(alt);
+    if (ref.size() != alt.size()) {  // re-anchor on the base before the mirrored change
+        mr = mr.substr(0, mr.size() - 1), ma = ma.substr(0, ma.size() - 1);
+        --mpos;
+        mr = m.seq.substr(static_cast<std::size_t>(mpos), 1) + mr;
+        ma = m.seq.substr(static_cast<std::size_t>(mpos), 1) + ma;
+    }
+    outcome minus = run(m, mpos, mr, ma);
+    EXPECT_EQ(plus.terms, minus.terms) << "pos " << pos;
+    EXPECT_EQ(plus.hgvs_c, minus.hgvs_c) << "pos " << pos;
+    EXPECT_EQ(plus.hgvs_p, minus.hgvs_p) << "pos " << pos;
+    return plus;
+}
+
+TEST(consequence, remaining_terms_on_both_strands) {
+    world p = plus_world();
+    auto base = [&](std::int64_t g) { return p.seq.substr(static_cast<std::size_t>(g), 1); };
+    auto other = [&](std::int64_t g) { return base(g) == "A" ? std::string("C") : std::string("A"); };
+    EXPECT_EQ(on_both_strands(p, 990, p.seq.substr(990, 820), base(990)).terms, "transcript_ablation");
+    world nc = p;
+    nc.tx.cds_begin = nc.tx.cds_end = -1;
+    nc.tx.biotype = "lncRNA";
+    auto o = on_both_strands(nc, 1320, base(1320), other(1320));
+    EXPECT_EQ(o.terms, "non_coding_transcript_exon_variant");
+    EXPECT_EQ(o.hgvs_c, "n.121" + base(1320) + ">" + other(1320));
+    o = on_both_strands(nc, 1200, base(1200), other(1200));
+    EXPECT_EQ(o.terms, "intron_variant&non_coding_transcript_variant");
+    world nmd = p;
+    nmd.tx.biotype = "nonsense_mediated_decay";
+    EXPECT_EQ(on_both_strands(nmd, g_of_c(4), "C", "T").terms, "missense_variant&NMD_transcript_variant");
+    world inc = p;
+    inc.tx.cds_end = 1662;
+    EXPECT_EQ(on_both_strands(inc, 1661, base(1661), other(1661)).terms,
+              "incomplete_terminal_codon_variant&coding_sequence_variant");
+    // (start_retained_variant is checked on the plus strand only, in start_and_stop_codons: the deletion
+    // that keeps Met there left-aligns into codon 1 on one strand and away from it on the other.)
+    // A deletion across the exon 1 / intron 1 boundary: splice donor, coding sequence, intron.
+    o = on_both_strands(p, g_of_c(48), p.seq.substr(static_cast<std::size_t>(g_of_c(48)), 6), base(g_of_c(48)));
+    EXPECT_EQ(o.terms, "splice_donor_variant&coding_sequence_variant");
+    EXPECT_EQ(o.hgvs_c, "c.49_50+3del");
+    EXPECT_EQ(o.hgvs_p, "");
+}
+
 TEST(consequence, severity_and_impact_tables) {
     EXPECT_EQ(name(so_term::five_prime_utr_variant), "5_prime_UTR_variant");
     EXPECT_EQ(name(impact_of(so_term::missense_variant)), "MODERATE");
