@@ -173,7 +173,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     ctx.want_tsv = !o.tsv.empty();
     ctx.want_findings = !o.findings.empty();
     ctx.haplotypes = haplotypes;
-    const std::size_t batch_size = chunk_records(ctx.samples.size());
+    // Without the haplotype pass, small batches keep each record's data in cache from analysis to text.
+    const std::size_t batch_size = haplotypes ? chunk_records(ctx.samples.size()) : 2048;
 
     annotate_summary summary;
     const auto vcf_part = part_path(o.out, "vcf", comm.rank());
@@ -274,16 +275,22 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                            }) &
                 tbb::make_filter<batch*, batch*>(tbb::filter_mode::parallel,
                                                  [&](batch* b) {
+                                                     b->compounds.clear();
+                                                     if (!ctx.haplotypes) {  // one pass per record
+                                                         tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
+                                                             b->outs[i].clear();
+                                                             detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                             detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                         });
+                                                         return b;
+                                                     }
                                                      tbb::parallel_for(std::size_t{0}, b->total, [&](std::size_t i) {
                                                          b->outs[i].clear();
                                                          detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
                                                      });
-                                                     b->compounds.clear();
-                                                     if (ctx.haplotypes) {
-                                                         std::vector<bcf1_t*> raw(b->total);
-                                                         for (std::size_t i = 0; i < b->total; ++i) raw[i] = b->recs[i].get();
-                                                         detail::combine_haplotypes(ctx, raw.data(), b->outs.data(), b->total, b->compounds);
-                                                     }
+                                                     std::vector<bcf1_t*> raw(b->total);
+                                                     for (std::size_t i = 0; i < b->total; ++i) raw[i] = b->recs[i].get();
+                                                     detail::combine_haplotypes(ctx, raw.data(), b->outs.data(), b->total, b->compounds);
                                                      tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
                                                          detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
                                                      });
