@@ -304,7 +304,33 @@ transcript_effect predict(const transcript& t, std::string_view seq, const allel
             bool left_utr = ins ? vb < cb : vb < cb, right_utr = ins ? vb > cend : ve > cend;
             if (left_utr) add(eff, t.strand == '+' ? so_term::five_prime_utr_variant : so_term::three_prime_utr_variant);
             if (right_utr) add(eff, t.strand == '+' ? so_term::three_prime_utr_variant : so_term::five_prime_utr_variant);
-            if (touch(cb, cend)) add(eff, so_term::coding_sequence_variant);
+            bool protein = false;
+            if (!ins && c.alt.empty() && touch(cb, cend) && !start_hit && !stop_hit) {
+                // A deletion across an exon-intron boundary: its exonic bases, if they are one run of the
+                // CDS, are removed from the transcript (splice sites as annotated) and the protein effect
+                // of that is classified like an exonic deletion (frameshift or in-frame, as bcftools csq).
+                // HGVSp is p.? (the splicing effect cannot be predicted from the sequence).
+                std::int64_t lo = -1, hi = -1, bases = 0;
+                for (const auto& e : ex) {
+                    std::int64_t b0 = std::max(vb, e.begin), b1 = std::min(ve, e.end);
+                    if (b0 >= b1) continue;
+                    std::int64_t t0 = L.t_of(t.strand == '+' ? b0 : b1 - 1), t1 = L.t_of(t.strand == '+' ? b1 - 1 : b0) + 1;
+                    lo = lo < 0 ? t0 : std::min(lo, t0);
+                    hi = std::max(hi, t1);
+                    bases += b1 - b0;
+                }
+                if (lo >= cs && hi <= ce && hi - lo == bases && bases > 0) {
+                    coding_result r = analyse_coding(L, lo, hi, std::string());
+                    for (so_term term : r.terms) add(eff, term);
+                    protein = !r.terms.empty();
+                    eff.cds_position = r.cds_position;
+                    eff.protein_position = r.protein_position;
+                    eff.amino_acids = r.amino_acids;
+                    eff.codons = r.codons;
+                    eff.hgvs_p = protein ? "p.?" : "";
+                }
+            }
+            if (touch(cb, cend) && !protein) add(eff, so_term::coding_sequence_variant);
         }
     }
     if (intron_first > 0 && !splice_site) add(eff, so_term::intron_variant);

@@ -270,11 +270,19 @@ TEST(consequence, remaining_terms_on_both_strands) {
               "incomplete_terminal_codon_variant&coding_sequence_variant");
     // (start_retained_variant is checked on the plus strand only, in start_and_stop_codons: the deletion
     // that keeps Met there left-aligns into codon 1 on one strand and away from it on the other.)
-    // A deletion across the exon 1 / intron 1 boundary: splice donor, coding sequence, intron.
+    // Deletions across the exon 1 / intron 1 boundary: splice donor, and the protein effect of losing
+    // the exonic bases (c.49-50: a frameshift; c.48-50: in frame), HGVSp p.? (splicing unpredictable).
     o = on_both_strands(p, g_of_c(48), p.seq.substr(static_cast<std::size_t>(g_of_c(48)), 6), base(g_of_c(48)));
-    EXPECT_EQ(o.terms, "splice_donor_variant&coding_sequence_variant");
+    EXPECT_EQ(o.terms, "splice_donor_variant&frameshift_variant");
     EXPECT_EQ(o.hgvs_c, "c.49_50+3del");
-    EXPECT_EQ(o.hgvs_p, "");
+    EXPECT_EQ(o.hgvs_p, "p.?");
+    o = on_both_strands(p, g_of_c(47), p.seq.substr(static_cast<std::size_t>(g_of_c(47)), 7), base(g_of_c(47)));
+    EXPECT_EQ(o.terms, "splice_donor_variant&inframe_deletion");
+    EXPECT_EQ(o.hgvs_c, "c.48_50+3del");
+    // Across intron 1 / exon 2 (acceptor side): c.51-2_52del takes two exonic bases.
+    o = on_both_strands(p, 1297, p.seq.substr(1297, 5), base(1297));
+    EXPECT_EQ(o.terms, "splice_acceptor_variant&frameshift_variant");
+    EXPECT_EQ(o.hgvs_c, "c.51-2_52del");
 }
 
 TEST(consequence, severity_and_impact_tables) {
