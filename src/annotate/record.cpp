@@ -162,7 +162,8 @@ void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number,
 void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out) {
     const std::string chrom = bcf_hdr_id2name(ctx.in_header, rec->rid);
     std::string_view ref = rec->d.allele[0];
-    std::string csq;  // the CSQ value: entries appended in place, ','-separated
+    thread_local std::string csq;  // the CSQ value: entries appended in place, ','-separated (buffer reused)
+    csq.clear();
     bool any_csq = false;
     const int n_alt = rec->n_allele - 1;
     const bool with_clinvar = ctx.known->has_clinvar(), with_freq = ctx.known->has_frequencies();
@@ -312,13 +313,16 @@ void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, 
     for (std::size_t k = 0; k < freq.size(); ++k)
         if (std::any_of(freq[k].begin(), freq[k].end(), [](float v) { return !bcf_float_is_missing(v); }))
             bcf_update_info_float(h, rec, ("POP_" + ctx.known->frequency_fields()[k]).c_str(), freq[k].data(), n_alt);
-    kstring_t line{0, 0, nullptr};
-    if (vcf_format(h, rec, &line) != 0) {
-        ks_free(&line);
+    // One formatting buffer per thread, reused: no allocation per record.
+    struct kstring_buffer {
+        kstring_t s{0, 0, nullptr};
+        ~kstring_buffer() { ks_free(&s); }
+    };
+    thread_local kstring_buffer line;
+    line.s.l = 0;
+    if (vcf_format(h, rec, &line.s) != 0)
         throw runtime_failure(ctx.file + ": record " + std::to_string(number) + ": cannot format the annotated record");
-    }
-    out.vcf_line.assign(line.s, line.l);
-    ks_free(&line);
+    out.vcf_line.assign(line.s.s, line.s.l);
 }
 
 }  // namespace detail
