@@ -133,10 +133,23 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         else regions.push_back({contig, win.begin, win.end});
     }
     const std::vector<named_region>* mine = windows.front().tid >= 0 ? &regions : nullptr;
+    // With an indexed input (and indexed known-variant files), a rank holds one contig sequence at a time,
+    // loaded when its windows reach it; otherwise the sequences of all its contigs.
+    auto indexed = [](const std::filesystem::path& p) { return p.empty() || io::vcf_reader(p).load_index(); };
+    const bool lazy = mine && indexed(o.known) && indexed(o.frequencies);
     std::vector<std::string> contig_names;
     std::unordered_set<std::string> wanted;  // a rank holds the sequences of its own contigs only
-    for (const auto& r : regions) wanted.insert(r.contig);
-    genome_map genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+    std::vector<std::string> wanted_order;
+    for (const auto& r : regions)
+        if (wanted.insert(r.contig).second) wanted_order.push_back(r.contig);
+    std::unique_ptr<detail::reference_stream> stream;
+    genome_map genome;
+    if (lazy) {
+        stream = std::make_unique<detail::reference_stream>(o.ref);
+        contig_names = stream->names();
+    } else {
+        genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+    }
     gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
     const auto& gs = genes.summary();
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
@@ -145,8 +158,22 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     std::unordered_set<std::string> panel = read_panel(o.panel);
 
     known_variants known;
-    if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
-    if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
+    if (lazy && (!o.known.empty() || !o.frequencies.empty())) {
+        const std::unordered_set<std::string> in_fasta(contig_names.begin(), contig_names.end());
+        for (const auto& contig : wanted_order) {  // contig by contig: one sequence in memory
+            if (!in_fasta.count(contig)) continue;
+            genome_map one;
+            one.emplace(contig, stream->load(contig));
+            std::vector<named_region> part;
+            for (const auto& r : regions)
+                if (r.contig == contig) part.push_back(r);
+            if (!o.known.empty()) known.load_clinvar(o.known, one, &part);
+            if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, one, &part);
+        }
+    } else {
+        if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
+        if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
+    }
     io::bcf_hdr_ptr out_header(bcf_hdr_dup(reader.header()));
     detail::add_header_lines(out_header.get(), known);
     const bool haplotypes = o.haplotypes && !reader.samples().empty();
@@ -196,6 +223,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             std::vector<std::int64_t> number;
             std::vector<detail::record_output> outs;
             std::deque<detail::compound> compounds;
+            std::shared_ptr<const std::string> seq;  // the chunk's contig (lazy loading), null otherwise
             std::size_t n = 0;      // records of the chunk: recs[0, n), written
             std::size_t total = 0;  // plus context records recs[n, total) for the haplotype pass, not written
             bool window_end = false;
@@ -249,6 +277,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         auto w = bounds[comm.rank()];
         const auto w_end = bounds[comm.rank() + 1];
         bool window_open = false;
+        std::shared_ptr<const std::string> loaded;
+        int loaded_tid = -1;
         tbb::parallel_pipeline(
             tokens,
             tbb::make_filter<void, batch*>(tbb::filter_mode::serial_in_order,
@@ -260,6 +290,13 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                    }
                                                    const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
                                                    if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
+                                                   if (stream && win.tid != loaded_tid) {  // the previous contig goes with its last chunk
+                                                       const std::string name = bcf_hdr_id2name(reader.header(), win.tid);
+                                                       loaded.reset();
+                                                       if (std::find(contig_names.begin(), contig_names.end(), name) != contig_names.end())
+                                                           loaded = std::make_shared<const std::string>(stream->load(name));
+                                                       loaded_tid = win.tid;
+                                                   }
                                                    window_open = true;
                                                }
                                                batch* b = nullptr;
@@ -269,6 +306,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                while (b->n < batch_size && (more = reader.next(b->recs[b->n].get(), BCF_UN_ALL)))
                                                    b->number[b->n++] = reader.records_read();
                                                b->window_end = !more;
+                                               b->seq = loaded;
                                                add_context(b);
                                                if (!more) window_open = false, ++w;
                                                return b;
@@ -279,14 +317,14 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                      if (!ctx.haplotypes) {  // one pass per record
                                                          tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
                                                              b->outs[i].clear();
-                                                             detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                             detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i], b->seq.get());
                                                              detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
                                                          });
                                                          return b;
                                                      }
                                                      tbb::parallel_for(std::size_t{0}, b->total, [&](std::size_t i) {
                                                          b->outs[i].clear();
-                                                         detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                         detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i], b->seq.get());
                                                      });
                                                      std::vector<bcf1_t*> raw(b->total);
                                                      for (std::size_t i = 0; i < b->total; ++i) raw[i] = b->recs[i].get();
@@ -314,6 +352,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                     summary.records += static_cast<std::int64_t>(b->n);
                     // Block boundaries at window ends only: the compressed bytes do not depend on the rank count.
                     if (b->window_end && bgzf_flush(part.get()) != 0) throw runtime_failure(vcf_part.string() + ": write failed");
+                    b->seq.reset();
                     free_batches.push(b);
                 }));
         if (bgzf_close(part.release()) != 0) throw runtime_failure(vcf_part.string() + ": close failed");

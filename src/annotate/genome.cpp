@@ -4,7 +4,10 @@
 #include <htslib/bgzf.h>
 #include <htslib/kseq.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <memory>
+#include <string_view>
 #include <unordered_map>
 
 #include "precis/core/error.hpp"
@@ -70,6 +73,63 @@ genome_map load_genome(const std::filesystem::path& path, std::vector<std::strin
     if (got < -1) throw input_error(path.string() + ": malformed FASTA");
     if (still_wanted > 0) throw input_error(path.string() + ": some contigs of the index are missing from the file");
     return genome;
+}
+
+struct reference_stream::state {
+    std::unique_ptr<BGZF, int (*)(BGZF*)> file{nullptr, bgzf_close};
+    std::unique_ptr<kseq_t, void (*)(kseq_t*)> seq{nullptr, kseq_destroy};
+};
+
+reference_stream::reference_stream(const std::filesystem::path& path) : m_path(path), m_state(std::make_unique<state>()) {
+    io::fasta_reader fasta(path);  // validates the file and builds the .fai when missing
+    for (int c = 0; c < fasta.contig_count(); ++c) {
+        m_names.push_back(fasta.contig_name(c));
+        m_lengths.push_back(fasta.contig_length(m_names.back()));
+    }
+}
+
+reference_stream::~reference_stream() {
+    m_state->seq.reset();  // before the file it reads
+}
+
+std::string reference_stream::load(const std::string& contig) {
+    auto at = std::find(m_names.begin(), m_names.end(), contig);
+    if (at == m_names.end()) throw input_error(m_path.string() + ": no sequence " + contig);
+    const auto index = static_cast<int>(at - m_names.begin());
+    if (!m_state->seq || index < m_next) {  // (re)open
+        m_state->seq.reset();
+        m_state->file.reset(bgzf_open(m_path.c_str(), "r"));
+        if (!m_state->file) throw input_error(m_path.string() + ": cannot open the FASTA");
+        m_state->seq.reset(kseq_init(m_state->file.get()));
+        m_next = 0;
+    }
+    kseq_t* ks = m_state->seq.get();
+    while (true) {
+        int got = kseq_read(ks);
+        if (got < 0) throw input_error(m_path.string() + ": sequence " + contig + " not found where the .fai puts it (rebuild the index)");
+        ++m_next;
+        const bool wanted = std::string_view(ks->name.s, ks->name.l) == contig;
+        if (wanted) {
+            std::string bases(ks->seq.l, '\0');
+            std::size_t kept = 0;
+            for (std::size_t i = 0; i < ks->seq.l; ++i) {
+                auto c = static_cast<unsigned char>(ks->seq.s[i]);
+                if (c <= ' ' || c > '~') continue;
+                bases[kept++] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : static_cast<char>(c);
+            }
+            bases.resize(kept);
+            if (static_cast<std::int64_t>(kept) != m_lengths[static_cast<std::size_t>(index)])
+                throw input_error(m_path.string() + ": sequence " + contig + " has " + std::to_string(kept) + " bases but the .fai says " +
+                                  std::to_string(m_lengths[static_cast<std::size_t>(index)]) + " (rebuild the index)");
+            // Give back kseq's copy of a long contig at once rather than holding two.
+            if (ks->seq.m > (std::size_t{1} << 24)) {
+                std::free(ks->seq.s);
+                ks->seq.s = nullptr;
+                ks->seq.m = ks->seq.l = 0;
+            }
+            return bases;
+        }
+    }
 }
 
 }  // namespace precis::annotate::detail

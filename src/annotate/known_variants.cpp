@@ -116,14 +116,17 @@ void known_variants::load_frequencies(const std::filesystem::path& path, const g
                                       const std::vector<named_region>* regions) {
     io::vcf_reader reader(path);
     const bcf_hdr_t* h = reader.header();
+    std::vector<std::string> fields;
     for (int i = 0; i < h->nhrec; ++i) {
         const bcf_hrec_t* r = h->hrec[i];
         if (r->type != BCF_HL_INFO) continue;
         int k = bcf_hrec_find_key(const_cast<bcf_hrec_t*>(r), "ID");
         if (k < 0) continue;
         std::string id = r->vals[k];
-        if (id == "AF" || id.rfind("AF_", 0) == 0) m_fields.push_back(id);
+        if (id == "AF" || id.rfind("AF_", 0) == 0) fields.push_back(id);
     }
+    if (!m_fields.empty() && fields != m_fields) throw input_error(path.string() + ": AF fields differ from an earlier load");
+    m_fields = std::move(fields);
     if (m_fields.empty()) throw input_error(path.string() + ": no AF or AF_* INFO field in the header");
     float* values = nullptr;
     int n = 0;

@@ -88,7 +88,7 @@ std::string findings_header() {
            "review_stars\tcondition\treason\n";
 }
 
-void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out) {
+void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out, const std::string* sequence) {
     const char* contig = bcf_hdr_id2name(ctx.in_header, rec->rid);
     const std::string chrom = contig;
     auto where = [&] {  // built only for messages
@@ -97,8 +97,9 @@ void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number,
         w += std::to_string(rec->pos + 1) + ")";
         return w;
     };
-    const std::string* contig_seq = nullptr;
-    if (rec->rid >= 0 && static_cast<std::size_t>(rec->rid) < ctx.sequences.size()) contig_seq = ctx.sequences[static_cast<std::size_t>(rec->rid)];
+    const std::string* contig_seq = sequence;
+    if (contig_seq) {
+    } else if (rec->rid >= 0 && static_cast<std::size_t>(rec->rid) < ctx.sequences.size()) contig_seq = ctx.sequences[static_cast<std::size_t>(rec->rid)];
     else if (auto g = ctx.genome->find(chrom); g != ctx.genome->end()) contig_seq = &g->second;
     bool usable = contig_seq != nullptr;
     if (!usable) out.problems.emplace_back("contig absent from the FASTA", where());

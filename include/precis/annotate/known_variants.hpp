@@ -44,6 +44,7 @@ public:
     void load_clinvar(const std::filesystem::path& path, const genome_map& genome,
                       const std::vector<named_region>* regions = nullptr);
     /// Loads AF and every AF_* INFO field of a frequencies VCF (Number=A floats); `regions` as above.
+    /// Both loaders may be called again (e.g. contig by contig); the tables accumulate.
     void load_frequencies(const std::filesystem::path& path, const genome_map& genome,
                           const std::vector<named_region>* regions = nullptr);
 

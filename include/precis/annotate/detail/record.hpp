@@ -77,7 +77,9 @@ void add_header_lines(bcf_hdr_t* header, const known_variants& known);
 /// Normalises the alleles of `rec` (unpacked BCF_UN_ALL against ctx.in_header), predicts their effects and
 /// looks up ClinVar (out.results, problems, genotypes). Thread-safe for distinct records. `number`
 /// (1-based record number in the file) names the record in messages.
-void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out);
+/// `sequence`, when given, is the record's contig (otherwise it is looked up in ctx).
+void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out,
+                    const std::string* sequence = nullptr);
 /// Adds CSQ (and HCSQ, known-variant INFO) to `rec` and formats the VCF line, TSV rows and findings from
 /// an analysed `out` (after the haplotype pass filled hcsq and overrides).
 void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out);
