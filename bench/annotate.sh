@@ -146,7 +146,7 @@ consequence (bcftools' \`*\`-marked downstream entries excluded):
 
 | class | compounds | found / agree | rate |
 |---|---|---|---|
-$(awk -F'\t' '$1 ~ /compound/ {printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}' "$work/haplotype_agreement.txt")
+$(awk -F'\t' '$1 ~ /^(snv|indel)_compound/ {printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}' "$work/haplotype_agreement.txt")
 
 $(awk -F'\t' '$1 == "precis_only" {printf "Combinations precis reports that bcftools csq does not (same transcript and alleles): %s.", $2}' "$work/haplotype_agreement.txt")
 $(grep '^#' "$work/haplotype_agreement.txt" | sed 's/^# /- /')

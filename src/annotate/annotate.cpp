@@ -32,7 +32,7 @@ namespace {
 // Records per chunk (the unit of the pipeline and of the haplotype pass): fewer with many samples, to
 // bound memory. Depends on the file only, so the chunks are the same at every rank and thread count.
 std::size_t chunk_records(std::size_t samples) {
-    return std::clamp<std::size_t>((std::size_t{1} << 24) / (64 + 16 * samples), 1024, 16384);
+    return std::clamp<std::size_t>((std::size_t{1} << 22) / (64 + 16 * samples), 1024, 8192);
 }
 constexpr int examples_per_kind = 3;
 const char* const problem_kinds[] = {"contig absent from the FASTA", "REF does not match the FASTA",
@@ -180,7 +180,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     if (haplotypes) {
         std::string line = std::string("##INFO=<ID=HCSQ,Number=.,Type=String,Description=\"Haplotype-aware consequences from precis: ") +
                            "phased alleles of one haplotype in the same codon, or a frameshift with the alleles that restore the frame, " +
-                           "combined on one transcript (also at every member record). Format: " + detail::hcsq_format() + "\">";
+                           "combined on one transcript (at the first member record; Variants lists them all). Format: " + detail::hcsq_format() + "\">";
         if (bcf_hdr_append(out_header.get(), line.c_str()) != 0 || bcf_hdr_sync(out_header.get()) != 0)
             throw runtime_failure("cannot add the HCSQ header line");
     }

@@ -142,7 +142,10 @@ coding_result analyse_coding(const layout& L, std::int64_t ta, std::int64_t tb, 
     }
     if (ref_stop && !alt_stop) r.terms.push_back(so_term::stop_lost);
     else if (ref_stop && alt_stop && ref_aa == alt_aa) r.terms.push_back(so_term::stop_retained_variant);
-    else if (!ref_stop && alt_stop) r.terms.push_back(so_term::stop_gained);
+    // A stop earlier than the reference one (allowing for the length change) is gained, also when the
+    // changed codons include the reference stop (e.g. a frameshift restored at the stop codon).
+    else if (alt_stop && (!ref_stop || static_cast<std::int64_t>(alt_aa.find('*')) < static_cast<std::int64_t>(ref_aa.find('*')) + diff / 3))
+        r.terms.push_back(so_term::stop_gained);
     if (diff > 0) r.terms.push_back(so_term::inframe_insertion);
     else if (diff < 0) r.terms.push_back(so_term::inframe_deletion);
     else if (r.terms.empty()) r.terms.push_back(ref_aa == alt_aa ? so_term::synonymous_variant : so_term::missense_variant);

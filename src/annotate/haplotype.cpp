@@ -148,7 +148,7 @@ void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_o
             }
         }
     }
-    // HCSQ entries, at every member record, in the order of the compounds' members then transcripts.
+    // HCSQ entries, at the first member record, in the order of the compounds' members then transcripts.
     std::vector<compound*> order;
     for (auto& c : pending)
         if (used.count(&c)) order.push_back(&compounds.emplace_back(std::move(c)));
@@ -186,14 +186,12 @@ void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_o
         }
         std::replace(entry.begin(), entry.end(), ',', '&');
         for (std::size_t at = entry.find(';'); at != std::string::npos; at = entry.find(';', at)) entry.replace(at, 1, "%3B");
-        std::size_t previous = static_cast<std::size_t>(-1);
         for (std::size_t m = 0; m < c->members.size(); ++m) {
             const auto [record, allele] = c->members[m];
             record_output& o = outs[record];
-            if (record != previous) {
+            if (m == 0) {  // the entry at the first member only (its Variants field names the others)
                 if (!o.hcsq.empty()) o.hcsq += ',';
                 o.hcsq += entry;
-                previous = record;
             }
             for (const auto& [sample, hap] : c->haplotypes) o.overrides.push_back({sample, allele, hap, m == 0, &c->effect});
         }

@@ -23,8 +23,8 @@ struct compound {
 /// act together: alleles in the same codon (also across an intron), and a frameshift with the alleles up
 /// to the one that restores the frame (a frameshift never restored: with every later allele of the
 /// haplotype in the transcript, as bcftools csq). A genotype takes part when it is phased (or homozygous, or
-/// haploid); phase is assumed to hold along the chunk (PS is not read). Appends the HCSQ entries to
-/// the member records' out.hcsq and the per-sample overrides used by the findings. `compounds` owns
+/// haploid); phase is assumed to hold along the chunk (PS is not read). Appends the HCSQ entry to the
+/// first member record's out.hcsq and the per-sample overrides (all members) used by the findings. `compounds` owns
 /// the combined effects and must outlive finish_record(). Deterministic: the result depends on the
 /// records of the chunk only.
 void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_output* outs, std::size_t n,
