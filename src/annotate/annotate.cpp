@@ -120,7 +120,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     auto bounds = mpi::weighted_boundaries(weights, comm.size());
     log.debug(o.vcf.string(), ": ", windows.size(), " window(s) over ", comm.size(), " rank(s)");
 
-    int hts_threads = o.threads > 1 ? std::min(o.threads, 4) : 0;
+    // Decompression threads only when there are threads to spare (the pipeline uses the others).
+    int hts_threads = o.threads > 2 ? std::min(o.threads - 1, 4) : 0;
     io::vcf_reader reader(o.vcf, hts_threads);
     if (windows.front().tid >= 0 && !reader.load_index()) throw runtime_failure(o.vcf.string() + ": the index disappeared");
     // Known variants: only around this rank's windows when the input was split.
@@ -210,9 +211,10 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     part_files cleanup{{vcf_part, tsv_part, findings_part}};
     std::map<std::string, int> shown;
     {
-        bgzf_ptr part(bgzf_open(vcf_part.c_str(), "w"));
+        // The VCF part is a run of BGZF blocks (no EOF block) that the annotating threads compress, a
+        // chunk at a time (blocks end at chunk ends, which depend on the input only).
+        std::ofstream part(vcf_part, std::ios::binary);
         if (!part) throw runtime_failure(vcf_part.string() + ": cannot create");
-        if (hts_threads > 0) bgzf_mt(part.get(), hts_threads, 64);
         std::ofstream tsv, findings;
         if (ctx.want_tsv) tsv.open(tsv_part, std::ios::binary);
         if (ctx.want_findings) findings.open(findings_part, std::ios::binary);
@@ -224,9 +226,9 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             std::vector<detail::record_output> outs;
             std::deque<detail::compound> compounds;
             std::shared_ptr<const std::string> seq;  // the chunk's contig (lazy loading), null otherwise
+            std::string text, compressed;  // the chunk's VCF lines and their BGZF blocks
             std::size_t n = 0;      // records of the chunk: recs[0, n), written
             std::size_t total = 0;  // plus context records recs[n, total) for the haplotype pass, not written
-            bool window_end = false;
         };
         // Haplotype context: the records of the coding transcripts that straddle a chunk's first or last
         // position are read again by the chunk on each side, so that both see the whole transcript and
@@ -274,6 +276,20 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             free_batches.push(b.get());
             pool.push_back(std::move(b));
         }
+        // The chunk's VCF lines as BGZF blocks of at most BGZF_BLOCK_SIZE input bytes (HTSlib's compressor,
+        // default level), in the parallel stage: compression runs on every thread.
+        auto compress_chunk = [&](batch* b) {
+            b->text.clear();
+            for (std::size_t i = 0; i < b->n; ++i) b->text += b->outs[i].vcf_line;
+            b->compressed.clear();
+            char block[BGZF_MAX_BLOCK_SIZE];
+            for (std::size_t at = 0; at < b->text.size(); at += BGZF_BLOCK_SIZE) {
+                std::size_t len = std::min<std::size_t>(BGZF_BLOCK_SIZE, b->text.size() - at), out_len = sizeof block;
+                if (bgzf_compress(block, &out_len, b->text.data() + at, len, -1) != 0)
+                    throw runtime_failure(vcf_part.string() + ": compression failed");
+                b->compressed.append(block, out_len);
+            }
+        };
         auto w = bounds[comm.rank()];
         const auto w_end = bounds[comm.rank() + 1];
         bool window_open = false;
@@ -305,7 +321,6 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                bool more = true;
                                                while (b->n < batch_size && (more = reader.next(b->recs[b->n].get(), BCF_UN_ALL)))
                                                    b->number[b->n++] = reader.records_read();
-                                               b->window_end = !more;
                                                b->seq = loaded;
                                                add_context(b);
                                                if (!more) window_open = false, ++w;
@@ -320,6 +335,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                              detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i], b->seq.get());
                                                              detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
                                                          });
+                                                         compress_chunk(b);
                                                          return b;
                                                      }
                                                      tbb::parallel_for(std::size_t{0}, b->total, [&](std::size_t i) {
@@ -332,6 +348,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                      tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
                                                          detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
                                                      });
+                                                     compress_chunk(b);
                                                      return b;
                                                  }) &
                 tbb::make_filter<batch*, void>(tbb::filter_mode::serial_in_order, [&](batch* b) {
@@ -342,7 +359,6 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                             ++summary.problems[kind];
                             if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", message);
                         }
-                        write_bgzf(part.get(), r.vcf_line, vcf_part);
                         if (ctx.want_tsv) tsv << r.tsv;
                         if (ctx.want_findings) findings << r.findings;
                         summary.alleles += r.alleles;
@@ -350,12 +366,13 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                         summary.findings += r.finding_rows;
                     }
                     summary.records += static_cast<std::int64_t>(b->n);
-                    // Block boundaries at window ends only: the compressed bytes do not depend on the rank count.
-                    if (b->window_end && bgzf_flush(part.get()) != 0) throw runtime_failure(vcf_part.string() + ": write failed");
+                    if (!part.write(b->compressed.data(), static_cast<std::streamsize>(b->compressed.size())))
+                        throw runtime_failure(vcf_part.string() + ": write failed");
                     b->seq.reset();
                     free_batches.push(b);
                 }));
-        if (bgzf_close(part.release()) != 0) throw runtime_failure(vcf_part.string() + ": close failed");
+        if (!part.flush()) throw runtime_failure(vcf_part.string() + ": close failed");
+        part.close();
         if ((ctx.want_tsv && !tsv.flush()) || (ctx.want_findings && !findings.flush()))
             throw runtime_failure(o.out.string() + ": cannot write a TSV part");
     }
