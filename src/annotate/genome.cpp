@@ -21,6 +21,14 @@ int bgzf_read_some(BGZF* f, void* buffer, int size) {
 
 KSEQ_INIT(BGZF*, bgzf_read_some)
 
+// Printable characters upper-cased; 0 for the rest (dropped).
+struct upper_table {
+    char map[256] = {};
+    upper_table() {
+        for (int c = '!'; c <= '~'; ++c) map[c] = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    }
+};
+
 }  // namespace
 
 namespace precis::annotate::detail {
@@ -43,12 +51,6 @@ genome_map load_genome(const std::filesystem::path& path, std::vector<std::strin
     std::unique_ptr<BGZF, int (*)(BGZF*)> file(bgzf_open(path.c_str(), "r"), bgzf_close);
     if (!file) throw input_error(path.string() + ": cannot open the FASTA");
     std::unique_ptr<kseq_t, void (*)(kseq_t*)> seq(kseq_init(file.get()), kseq_destroy);
-    struct upper_table {
-        char map[256] = {};
-        upper_table() {
-            for (int c = '!'; c <= '~'; ++c) map[c] = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-        }
-    };
     static const upper_table table;
     int got = 0;
     while (still_wanted > 0 && (got = kseq_read(seq.get())) >= 0) {
@@ -110,14 +112,16 @@ std::string reference_stream::load(const std::string& contig) {
         ++m_next;
         const bool wanted = std::string_view(ks->name.s, ks->name.l) == contig;
         if (wanted) {
-            std::string bases(ks->seq.l, '\0');
+            // Upper case, printable characters only (as faidx), compacted in kseq's buffer, then one copy.
+            static const upper_table table;
+            char* in = ks->seq.s;
             std::size_t kept = 0;
             for (std::size_t i = 0; i < ks->seq.l; ++i) {
-                auto c = static_cast<unsigned char>(ks->seq.s[i]);
-                if (c <= ' ' || c > '~') continue;
-                bases[kept++] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : static_cast<char>(c);
+                const char c = table.map[static_cast<unsigned char>(in[i])];
+                in[kept] = c;
+                kept += c != 0;
             }
-            bases.resize(kept);
+            std::string bases(in, kept);
             if (static_cast<std::int64_t>(kept) != m_lengths[static_cast<std::size_t>(index)])
                 throw input_error(m_path.string() + ": sequence " + contig + " has " + std::to_string(kept) + " bases but the .fai says " +
                                   std::to_string(m_lengths[static_cast<std::size_t>(index)]) + " (rebuild the index)");
