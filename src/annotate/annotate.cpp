@@ -3,13 +3,19 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/tbx.h>
+#include <tbb/concurrent_queue.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <deque>
+#include <memory>
 #include <unordered_set>
 
+#include "precis/annotate/detail/genome.hpp"
+#include "precis/annotate/detail/haplotype.hpp"
 #include "precis/annotate/detail/record.hpp"
 #include "precis/io/vcf_windows.hpp"
 #include "precis/core/atomic_output.hpp"
@@ -23,7 +29,11 @@ namespace precis::annotate {
 
 namespace {
 
-constexpr std::size_t batch_size = 2048;
+// Records per chunk (the unit of the pipeline and of the haplotype pass): fewer with many samples, to
+// bound memory. Depends on the file only, so the chunks are the same at every rank and thread count.
+std::size_t chunk_records(std::size_t samples) {
+    return std::clamp<std::size_t>((std::size_t{1} << 22) / (64 + 16 * samples), 1024, 8192);
+}
 constexpr int examples_per_kind = 3;
 const char* const problem_kinds[] = {"contig absent from the FASTA", "REF does not match the FASTA",
                                      "symbolic or non-ACGTN allele skipped"};
@@ -71,23 +81,6 @@ void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
     std::copy(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), std::ostreambuf_iterator<char>(out));
 }
 
-// Every contig name into `names`; the sequences of `wanted` (all when null), upper case.
-genome_map load_genome(const std::filesystem::path& path, std::vector<std::string>& names,
-                       const std::unordered_set<std::string>* wanted) {
-    io::fasta_reader fasta(path);
-    genome_map genome;
-    for (int c = 0; c < fasta.contig_count(); ++c) {
-        std::string name = fasta.contig_name(c);
-        names.push_back(name);
-        if (wanted && !wanted->count(name)) continue;
-        std::string seq = fasta.fetch(name, 0, fasta.contig_length(name));
-        for (char& b : seq)
-            if (b >= 'a' && b <= 'z') b = static_cast<char>(b - 'a' + 'A');
-        genome.emplace(name, std::move(seq));
-    }
-    return genome;
-}
-
 std::unordered_set<std::string> read_panel(const std::filesystem::path& path) {
     std::unordered_set<std::string> panel;
     if (path.empty()) return panel;
@@ -127,7 +120,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     auto bounds = mpi::weighted_boundaries(weights, comm.size());
     log.debug(o.vcf.string(), ": ", windows.size(), " window(s) over ", comm.size(), " rank(s)");
 
-    int hts_threads = o.threads > 1 ? std::min(o.threads, 4) : 0;
+    // Decompression threads only when there are threads to spare (the pipeline uses the others).
+    int hts_threads = o.threads > 2 ? std::min(o.threads - 1, 4) : 0;
     io::vcf_reader reader(o.vcf, hts_threads);
     if (windows.front().tid >= 0 && !reader.load_index()) throw runtime_failure(o.vcf.string() + ": the index disappeared");
     // Known variants: only around this rank's windows when the input was split.
@@ -140,10 +134,23 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         else regions.push_back({contig, win.begin, win.end});
     }
     const std::vector<named_region>* mine = windows.front().tid >= 0 ? &regions : nullptr;
+    // With an indexed input (and indexed known-variant files), a rank holds one contig sequence at a time,
+    // loaded when its windows reach it; otherwise the sequences of all its contigs.
+    auto indexed = [](const std::filesystem::path& p) { return p.empty() || io::vcf_reader(p).load_index(); };
+    const bool lazy = mine && indexed(o.known) && indexed(o.frequencies);
     std::vector<std::string> contig_names;
     std::unordered_set<std::string> wanted;  // a rank holds the sequences of its own contigs only
-    for (const auto& r : regions) wanted.insert(r.contig);
-    genome_map genome = load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+    std::vector<std::string> wanted_order;
+    for (const auto& r : regions)
+        if (wanted.insert(r.contig).second) wanted_order.push_back(r.contig);
+    std::unique_ptr<detail::reference_stream> stream;
+    genome_map genome;
+    if (lazy) {
+        stream = std::make_unique<detail::reference_stream>(o.ref);
+        contig_names = stream->names();
+    } else {
+        genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+    }
     gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
     const auto& gs = genes.summary();
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
@@ -152,13 +159,39 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     std::unordered_set<std::string> panel = read_panel(o.panel);
 
     known_variants known;
-    if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
-    if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
+    if (lazy && (!o.known.empty() || !o.frequencies.empty())) {
+        const std::unordered_set<std::string> in_fasta(contig_names.begin(), contig_names.end());
+        for (const auto& contig : wanted_order) {  // contig by contig: one sequence in memory
+            if (!in_fasta.count(contig)) continue;
+            genome_map one;
+            one.emplace(contig, stream->load(contig));
+            std::vector<named_region> part;
+            for (const auto& r : regions)
+                if (r.contig == contig) part.push_back(r);
+            if (!o.known.empty()) known.load_clinvar(o.known, one, &part);
+            if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, one, &part);
+        }
+    } else {
+        if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
+        if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
+    }
     io::bcf_hdr_ptr out_header(bcf_hdr_dup(reader.header()));
     detail::add_header_lines(out_header.get(), known);
+    const bool haplotypes = o.haplotypes && !reader.samples().empty();
+    if (haplotypes) {
+        std::string line = std::string("##INFO=<ID=HCSQ,Number=.,Type=String,Description=\"Haplotype-aware consequences from precis: ") +
+                           "phased alleles of one haplotype in the same codon, or a frameshift with the alleles that restore the frame, " +
+                           "combined on one transcript (at the first member record; Variants lists them all). Format: " + detail::hcsq_format() + "\">";
+        if (bcf_hdr_append(out_header.get(), line.c_str()) != 0 || bcf_hdr_sync(out_header.get()) != 0)
+            throw runtime_failure("cannot add the HCSQ header line");
+    }
     detail::record_context ctx;
     ctx.genes = &genes;
     ctx.genome = &genome;
+    for (int rid = 0; rid < reader.header()->n[BCF_DT_CTG]; ++rid) {
+        auto g = genome.find(bcf_hdr_id2name(reader.header(), rid));
+        ctx.sequences.push_back(g == genome.end() ? nullptr : &g->second);
+    }
     ctx.known = &known;
     ctx.panel = &panel;
     ctx.in_header = reader.header();
@@ -167,6 +200,9 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     ctx.samples = reader.samples();
     ctx.want_tsv = !o.tsv.empty();
     ctx.want_findings = !o.findings.empty();
+    ctx.haplotypes = haplotypes;
+    // Without the haplotype pass, small batches keep each record's data in cache from analysis to text.
+    const std::size_t batch_size = haplotypes ? chunk_records(ctx.samples.size()) : 2048;
 
     annotate_summary summary;
     const auto vcf_part = part_path(o.out, "vcf", comm.rank());
@@ -175,47 +211,168 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     part_files cleanup{{vcf_part, tsv_part, findings_part}};
     std::map<std::string, int> shown;
     {
-        bgzf_ptr part(bgzf_open(vcf_part.c_str(), "w"));
+        // The VCF part is a run of BGZF blocks (no EOF block) that the annotating threads compress, a
+        // chunk at a time (blocks end at chunk ends, which depend on the input only).
+        std::ofstream part(vcf_part, std::ios::binary);
         if (!part) throw runtime_failure(vcf_part.string() + ": cannot create");
-        if (hts_threads > 0) bgzf_mt(part.get(), hts_threads, 64);
         std::ofstream tsv, findings;
         if (ctx.want_tsv) tsv.open(tsv_part, std::ios::binary);
         if (ctx.want_findings) findings.open(findings_part, std::ios::binary);
-        std::vector<io::bcf1_ptr> recs;
-        std::vector<std::int64_t> number(batch_size);
-        for (std::size_t i = 0; i < batch_size; ++i) recs.push_back(io::make_bcf_record());
-        std::vector<detail::record_output> outs(batch_size);
-        for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
-            const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
-            if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
-            bool more = true;
-            while (more) {
-                std::size_t n = 0;
-                while (n < batch_size && (more = reader.next(recs[n].get(), BCF_UN_ALL))) number[n++] = reader.records_read();
-                tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-                    outs[i] = detail::record_output{};
-                    detail::annotate_record(ctx, recs[i].get(), number[i], outs[i]);
-                });
-                for (std::size_t i = 0; i < n; ++i) {
-                    const auto& r = outs[i];
-                    for (const auto& [kind, message] : r.problems) {
-                        if (o.strict) throw input_error(message + ": " + kind + " (--strict)");
-                        ++summary.problems[kind];
-                        if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", message);
-                    }
-                    write_bgzf(part.get(), r.vcf_line, vcf_part);
-                    if (ctx.want_tsv) tsv << r.tsv;
-                    if (ctx.want_findings) findings << r.findings;
-                    summary.alleles += r.alleles;
-                    summary.csq_entries += r.entries;
-                    summary.findings += r.finding_rows;
-                }
-                summary.records += static_cast<std::int64_t>(n);
-            }
-            // Block boundaries at window ends only: the compressed bytes do not depend on the rank count.
-            if (bgzf_flush(part.get()) != 0) throw runtime_failure(vcf_part.string() + ": write failed");
+        // Read (serial, in order) -> annotate (parallel) -> write (serial, in order), over batches that
+        // never cross a window, so that at one thread and at many the same bytes come out.
+        struct batch {
+            std::vector<io::bcf1_ptr> recs;
+            std::vector<std::int64_t> number;
+            std::vector<detail::record_output> outs;
+            std::deque<detail::compound> compounds;
+            std::shared_ptr<const std::string> seq;  // the chunk's contig (lazy loading), null otherwise
+            std::string text, compressed;  // the chunk's VCF lines and their BGZF blocks
+            std::size_t n = 0;      // records of the chunk: recs[0, n), written
+            std::size_t total = 0;  // plus context records recs[n, total) for the haplotype pass, not written
+        };
+        // Haplotype context: the records of the coding transcripts that straddle a chunk's first or last
+        // position are read again by the chunk on each side, so that both see the whole transcript and
+        // combine its alleles the same way, whatever the windows, chunks and ranks.
+        std::unique_ptr<io::vcf_reader> context_reader;
+        if (ctx.haplotypes && windows.front().tid >= 0) {
+            context_reader = std::make_unique<io::vcf_reader>(o.vcf);
+            if (!context_reader->load_index()) throw runtime_failure(o.vcf.string() + ": the index disappeared");
         }
-        if (bgzf_close(part.release()) != 0) throw runtime_failure(vcf_part.string() + ": close failed");
+        auto read_context = [&](batch* b, int tid, std::int64_t begin, std::int64_t end) {
+            if (begin >= end) return;
+            context_reader->set_region(tid, begin, end);
+            while (true) {
+                if (b->total == b->recs.size()) {
+                    b->recs.push_back(io::make_bcf_record());
+                    b->number.push_back(0);
+                    b->outs.emplace_back();
+                }
+                if (!context_reader->next(b->recs[b->total].get(), BCF_UN_ALL)) break;
+                b->number[b->total++] = 0;
+            }
+        };
+        auto add_context = [&](batch* b) {
+            b->total = b->n;
+            if (!context_reader || b->n == 0) return;
+            const bcf1_t* first = b->recs[0].get();
+            const bcf1_t* last = b->recs[b->n - 1].get();
+            const std::string contig = bcf_hdr_id2name(reader.header(), first->rid);
+            std::int64_t lo = first->pos, hi = last->pos + 1;
+            for (const transcript* t : genes.overlapping(contig, first->pos, first->pos + 1, 0))
+                if (t->coding()) lo = std::min(lo, t->cds_begin);
+            for (const transcript* t : genes.overlapping(contig, last->pos, last->pos + 1, 0))
+                if (t->coding()) hi = std::max(hi, t->cds_end);
+            read_context(b, first->rid, lo, first->pos);
+            read_context(b, last->rid, last->pos + 1, hi);
+        };
+        const std::size_t tokens = static_cast<std::size_t>(std::max(2, 2 * o.threads));
+        std::vector<std::unique_ptr<batch>> pool;
+        tbb::concurrent_queue<batch*> free_batches;
+        for (std::size_t k = 0; k < tokens; ++k) {
+            auto b = std::make_unique<batch>();
+            for (std::size_t i = 0; i < batch_size; ++i) b->recs.push_back(io::make_bcf_record());
+            b->number.resize(batch_size);
+            b->outs.resize(batch_size);
+            free_batches.push(b.get());
+            pool.push_back(std::move(b));
+        }
+        // The chunk's VCF lines as BGZF blocks of at most BGZF_BLOCK_SIZE input bytes (HTSlib's compressor,
+        // default level), in the parallel stage: compression runs on every thread.
+        auto compress_chunk = [&](batch* b) {
+            b->text.clear();
+            for (std::size_t i = 0; i < b->n; ++i) b->text += b->outs[i].vcf_line;
+            b->compressed.clear();
+            char block[BGZF_MAX_BLOCK_SIZE];
+            for (std::size_t at = 0; at < b->text.size(); at += BGZF_BLOCK_SIZE) {
+                std::size_t len = std::min<std::size_t>(BGZF_BLOCK_SIZE, b->text.size() - at), out_len = sizeof block;
+                if (bgzf_compress(block, &out_len, b->text.data() + at, len, -1) != 0)
+                    throw runtime_failure(vcf_part.string() + ": compression failed");
+                b->compressed.append(block, out_len);
+            }
+        };
+        auto w = bounds[comm.rank()];
+        const auto w_end = bounds[comm.rank() + 1];
+        bool window_open = false;
+        std::shared_ptr<const std::string> loaded;
+        int loaded_tid = -1;
+        tbb::parallel_pipeline(
+            tokens,
+            tbb::make_filter<void, batch*>(tbb::filter_mode::serial_in_order,
+                                           [&](tbb::flow_control& fc) -> batch* {
+                                               while (!window_open) {
+                                                   if (w >= w_end) {
+                                                       fc.stop();
+                                                       return nullptr;
+                                                   }
+                                                   const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
+                                                   if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
+                                                   if (stream && win.tid != loaded_tid) {  // the previous contig goes with its last chunk
+                                                       const std::string name = bcf_hdr_id2name(reader.header(), win.tid);
+                                                       loaded.reset();
+                                                       if (std::find(contig_names.begin(), contig_names.end(), name) != contig_names.end())
+                                                           loaded = std::make_shared<const std::string>(stream->load(name));
+                                                       loaded_tid = win.tid;
+                                                   }
+                                                   window_open = true;
+                                               }
+                                               batch* b = nullptr;
+                                               if (!free_batches.try_pop(b)) throw runtime_failure("annotate: no free batch");
+                                               b->n = 0;
+                                               bool more = true;
+                                               while (b->n < batch_size && (more = reader.next(b->recs[b->n].get(), BCF_UN_ALL)))
+                                                   b->number[b->n++] = reader.records_read();
+                                               b->seq = loaded;
+                                               add_context(b);
+                                               if (!more) window_open = false, ++w;
+                                               return b;
+                                           }) &
+                tbb::make_filter<batch*, batch*>(tbb::filter_mode::parallel,
+                                                 [&](batch* b) {
+                                                     b->compounds.clear();
+                                                     if (!ctx.haplotypes) {  // one pass per record
+                                                         tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
+                                                             b->outs[i].clear();
+                                                             detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i], b->seq.get());
+                                                             detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                         });
+                                                         compress_chunk(b);
+                                                         return b;
+                                                     }
+                                                     tbb::parallel_for(std::size_t{0}, b->total, [&](std::size_t i) {
+                                                         b->outs[i].clear();
+                                                         detail::analyse_record(ctx, b->recs[i].get(), b->number[i], b->outs[i], b->seq.get());
+                                                     });
+                                                     std::vector<bcf1_t*> raw(b->total);
+                                                     for (std::size_t i = 0; i < b->total; ++i) raw[i] = b->recs[i].get();
+                                                     detail::combine_haplotypes(ctx, raw.data(), b->outs.data(), b->total, b->compounds);
+                                                     tbb::parallel_for(std::size_t{0}, b->n, [&](std::size_t i) {
+                                                         detail::finish_record(ctx, b->recs[i].get(), b->number[i], b->outs[i]);
+                                                     });
+                                                     compress_chunk(b);
+                                                     return b;
+                                                 }) &
+                tbb::make_filter<batch*, void>(tbb::filter_mode::serial_in_order, [&](batch* b) {
+                    for (std::size_t i = 0; i < b->n; ++i) {
+                        const auto& r = b->outs[i];
+                        for (const auto& [kind, message] : r.problems) {
+                            if (o.strict) throw input_error(message + ": " + kind + " (--strict)");
+                            ++summary.problems[kind];
+                            if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", message);
+                        }
+                        if (ctx.want_tsv) tsv << r.tsv;
+                        if (ctx.want_findings) findings << r.findings;
+                        summary.alleles += r.alleles;
+                        summary.csq_entries += r.entries;
+                        summary.findings += r.finding_rows;
+                    }
+                    summary.records += static_cast<std::int64_t>(b->n);
+                    if (!part.write(b->compressed.data(), static_cast<std::streamsize>(b->compressed.size())))
+                        throw runtime_failure(vcf_part.string() + ": write failed");
+                    b->seq.reset();
+                    free_batches.push(b);
+                }));
+        if (!part.flush()) throw runtime_failure(vcf_part.string() + ": close failed");
+        part.close();
         if ((ctx.want_tsv && !tsv.flush()) || (ctx.want_findings && !findings.flush()))
             throw runtime_failure(o.out.string() + ": cannot write a TSV part");
     }

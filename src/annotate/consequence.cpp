@@ -2,6 +2,7 @@
 #include "precis/annotate/consequence.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "precis/annotate/detail/layout.hpp"
 
@@ -141,7 +142,10 @@ coding_result analyse_coding(const layout& L, std::int64_t ta, std::int64_t tb, 
     }
     if (ref_stop && !alt_stop) r.terms.push_back(so_term::stop_lost);
     else if (ref_stop && alt_stop && ref_aa == alt_aa) r.terms.push_back(so_term::stop_retained_variant);
-    else if (!ref_stop && alt_stop) r.terms.push_back(so_term::stop_gained);
+    // A stop earlier than the reference one (allowing for the length change) is gained, also when the
+    // changed codons include the reference stop (e.g. a frameshift restored at the stop codon).
+    else if (alt_stop && (!ref_stop || static_cast<std::int64_t>(alt_aa.find('*')) < static_cast<std::int64_t>(ref_aa.find('*')) + diff / 3))
+        r.terms.push_back(so_term::stop_gained);
     if (diff > 0) r.terms.push_back(so_term::inframe_insertion);
     else if (diff < 0) r.terms.push_back(so_term::inframe_deletion);
     else if (r.terms.empty()) r.terms.push_back(ref_aa == alt_aa ? so_term::synonymous_variant : so_term::missense_variant);
@@ -286,6 +290,8 @@ transcript_effect predict(const transcript& t, std::string_view seq, const allel
             add(eff, so_term::three_prime_utr_variant);
         } else if (in_exon && ta >= cs && tbx <= ce) {
             coding_result r = analyse_coding(L, ta, tbx, alt_t);
+            eff.cds_begin = ta - cs;
+            eff.cds_end = tbx - cs;
             for (so_term term : r.terms) add(eff, term);
             eff.cds_position = r.cds_position;
             eff.protein_position = r.protein_position;
@@ -301,7 +307,33 @@ transcript_effect predict(const transcript& t, std::string_view seq, const allel
             bool left_utr = ins ? vb < cb : vb < cb, right_utr = ins ? vb > cend : ve > cend;
             if (left_utr) add(eff, t.strand == '+' ? so_term::five_prime_utr_variant : so_term::three_prime_utr_variant);
             if (right_utr) add(eff, t.strand == '+' ? so_term::three_prime_utr_variant : so_term::five_prime_utr_variant);
-            if (touch(cb, cend)) add(eff, so_term::coding_sequence_variant);
+            bool protein = false;
+            if (!ins && c.alt.empty() && touch(cb, cend) && !start_hit && !stop_hit) {
+                // A deletion across an exon-intron boundary: its exonic bases, if they are one run of the
+                // CDS, are removed from the transcript (splice sites as annotated) and the protein effect
+                // of that is classified like an exonic deletion (frameshift or in-frame, as bcftools csq).
+                // HGVSp is p.? (the splicing effect cannot be predicted from the sequence).
+                std::int64_t lo = -1, hi = -1, bases = 0;
+                for (const auto& e : ex) {
+                    std::int64_t b0 = std::max(vb, e.begin), b1 = std::min(ve, e.end);
+                    if (b0 >= b1) continue;
+                    std::int64_t t0 = L.t_of(t.strand == '+' ? b0 : b1 - 1), t1 = L.t_of(t.strand == '+' ? b1 - 1 : b0) + 1;
+                    lo = lo < 0 ? t0 : std::min(lo, t0);
+                    hi = std::max(hi, t1);
+                    bases += b1 - b0;
+                }
+                if (lo >= cs && hi <= ce && hi - lo == bases && bases > 0) {
+                    coding_result r = analyse_coding(L, lo, hi, std::string());
+                    for (so_term term : r.terms) add(eff, term);
+                    protein = !r.terms.empty();
+                    eff.cds_position = r.cds_position;
+                    eff.protein_position = r.protein_position;
+                    eff.amino_acids = r.amino_acids;
+                    eff.codons = r.codons;
+                    eff.hgvs_p = protein ? "p.?" : "";
+                }
+            }
+            if (touch(cb, cend) && !protein) add(eff, so_term::coding_sequence_variant);
         }
     }
     if (intron_first > 0 && !splice_site) add(eff, so_term::intron_variant);
@@ -328,6 +360,53 @@ transcript_effect predict(const transcript& t, std::string_view seq, const allel
         }
     }
     eff.hgvs_c = hgvs_c(L, h);
+    return eff;
+}
+
+transcript_effect predict_combined(const transcript& t, std::string_view seq, std::vector<allele_change> changes) {
+    transcript_effect eff;
+    eff.tx = &t;
+    if (changes.size() < 2 || !t.coding()) return eff;
+    layout L(t, seq);
+    if (!L.coding()) return eff;
+    struct placed {
+        std::int64_t ta, tb;
+        std::string alt;
+        std::string hgvs;
+    };
+    std::vector<placed> parts;
+    for (const auto& c : changes) {
+        placed p{0, 0, L.oriented(c.alt), {}};
+        if (!t_range(L, c, p.ta, p.tb) || p.ta < L.cs() || p.tb > L.ce() || (c.ref.empty() && (p.ta <= L.cs() || p.ta >= L.ce()))) return eff;
+        std::string h = predict(t, seq, c, 0).hgvs_c;
+        if (h.size() <= 2) return eff;
+        p.hgvs = h.substr(2);
+        parts.push_back(std::move(p));
+    }
+    std::sort(parts.begin(), parts.end(), [](const placed& x, const placed& y) { return std::tie(x.ta, x.tb) < std::tie(y.ta, y.tb); });
+    const std::string& mrna = L.mrna();
+    std::string alt = parts.front().alt;
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        if (parts[i].ta < parts[i - 1].tb || (parts[i].ta == parts[i - 1].ta && parts[i].ta == parts[i].tb)) return eff;  // overlap
+        alt.append(mrna, static_cast<std::size_t>(parts[i - 1].tb), static_cast<std::size_t>(parts[i].ta - parts[i - 1].tb));
+        alt += parts[i].alt;
+    }
+    const std::int64_t ta = parts.front().ta, tb = parts.back().tb;
+    coding_result r = analyse_coding(L, ta, tb, alt);
+    for (so_term term : r.terms) add(eff, term);
+    if (eff.terms.empty()) return eff;
+    std::sort(eff.terms.begin(), eff.terms.end());
+    eff.cds_begin = ta - L.cs();
+    eff.cds_end = tb - L.cs();
+    eff.cds_position = r.cds_position;
+    eff.protein_position = r.protein_position;
+    eff.amino_acids = r.amino_acids;
+    eff.codons = r.codons;
+    eff.hgvs_p = r.hgvs_p;
+    eff.cdna_position = range_string(ta + 1, tb);
+    eff.hgvs_c = "c.[";
+    for (std::size_t i = 0; i < parts.size(); ++i) eff.hgvs_c += (i ? ";" : "") + parts[i].hgvs;
+    eff.hgvs_c += "]";
     return eff;
 }
 

@@ -116,26 +116,48 @@ void known_variants::load_frequencies(const std::filesystem::path& path, const g
                                       const std::vector<named_region>* regions) {
     io::vcf_reader reader(path);
     const bcf_hdr_t* h = reader.header();
+    std::vector<std::string> fields;
     for (int i = 0; i < h->nhrec; ++i) {
         const bcf_hrec_t* r = h->hrec[i];
         if (r->type != BCF_HL_INFO) continue;
         int k = bcf_hrec_find_key(const_cast<bcf_hrec_t*>(r), "ID");
         if (k < 0) continue;
         std::string id = r->vals[k];
-        if (id == "AF" || id.rfind("AF_", 0) == 0) m_fields.push_back(id);
+        if (id == "AF" || id.rfind("AF_", 0) == 0) fields.push_back(id);
     }
+    if (!m_fields.empty() && fields != m_fields) throw input_error(path.string() + ": AF fields differ from an earlier load");
+    m_fields = std::move(fields);
     if (m_fields.empty()) throw input_error(path.string() + ": no AF or AF_* INFO field in the header");
     float* values = nullptr;
     int n = 0;
+    const std::size_t width = m_fields.size();
+    std::vector<float> row(width);
+    std::vector<freq_entry>* list = nullptr;
+    const std::string* list_contig = nullptr;
     for_each_allele(reader, genome, regions, m_skipped, [&](const std::string& contig, bcf1_t* rec, int a, const allele_change& c) {
-        std::vector<float> out(m_fields.size(), NAN);
-        for (std::size_t f = 0; f < m_fields.size(); ++f) {
+        for (std::size_t f = 0; f < width; ++f) {
+            row[f] = NAN;
             int got = bcf_get_info_float(h, rec, m_fields[f].c_str(), &values, &n);
-            if (got >= a && !bcf_float_is_missing(values[a - 1])) out[f] = values[a - 1];
+            if (got >= a && !bcf_float_is_missing(values[a - 1])) row[f] = values[a - 1];
         }
-        m_freq[key(contig, c.pos, c.ref, c.alt)] = std::move(out);
+        if (list_contig != &contig) list = &m_freq[contig], list_contig = &contig;
+        list->push_back({c.pos, static_cast<std::uint32_t>(m_freq_alleles.size()), static_cast<std::uint32_t>(c.ref.size()),
+                         static_cast<std::uint32_t>(c.alt.size()), static_cast<std::uint32_t>(m_freq_values.size())});
+        m_freq_alleles += c.ref;
+        m_freq_alleles += c.alt;
+        m_freq_values.insert(m_freq_values.end(), row.begin(), row.end());
+        if (m_freq_alleles.size() > UINT32_MAX / 2 || m_freq_values.size() > UINT32_MAX / 2)
+            throw input_error(path.string() + ": too many frequency records for one rank (use more MPI ranks)");
     });
     std::free(values);
+    // Sorted by position, then alleles; stable, so that the last of duplicates is found last.
+    for (auto& [contig, entries] : m_freq)
+        std::stable_sort(entries.begin(), entries.end(), [&](const freq_entry& x, const freq_entry& y) {
+            if (x.pos != y.pos) return x.pos < y.pos;
+            std::string_view xa(m_freq_alleles.data() + x.alleles_at, x.ref_len + x.alt_len);
+            std::string_view ya(m_freq_alleles.data() + y.alleles_at, y.ref_len + y.alt_len);
+            return std::make_pair(x.ref_len, xa) < std::make_pair(y.ref_len, ya);
+        });
 }
 
 const clinvar_entry* known_variants::clinvar(const std::string& contig, std::int64_t pos, const std::string& ref,
@@ -145,10 +167,19 @@ const clinvar_entry* known_variants::clinvar(const std::string& contig, std::int
     return it == m_clinvar.end() ? nullptr : &it->second;
 }
 
-const std::vector<float>* known_variants::frequencies(const std::string& contig, std::int64_t pos,
-                                                      const std::string& ref, const std::string& alt) const {
-    auto it = m_freq.find(key(contig, pos, ref, alt));
-    return it == m_freq.end() ? nullptr : &it->second;
+const float* known_variants::frequencies(const std::string& contig, std::int64_t pos, const std::string& ref,
+                                        const std::string& alt) const {
+    auto list = m_freq.find(contig);
+    if (list == m_freq.end()) return nullptr;
+    const auto& entries = list->second;
+    auto it = std::lower_bound(entries.begin(), entries.end(), pos, [](const freq_entry& e, std::int64_t p) { return e.pos < p; });
+    const float* found = nullptr;
+    for (; it != entries.end() && it->pos == pos; ++it) {
+        std::string_view alleles(m_freq_alleles.data() + it->alleles_at, it->ref_len + it->alt_len);
+        if (it->ref_len == ref.size() && alleles.substr(0, ref.size()) == ref && alleles.substr(ref.size()) == alt)
+            found = m_freq_values.data() + it->values_at;
+    }
+    return found;
 }
 
 }  // namespace precis::annotate

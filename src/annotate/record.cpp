@@ -88,7 +88,7 @@ std::string findings_header() {
            "review_stars\tcondition\treason\n";
 }
 
-void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out) {
+void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out, const std::string* sequence) {
     const char* contig = bcf_hdr_id2name(ctx.in_header, rec->rid);
     const std::string chrom = contig;
     auto where = [&] {  // built only for messages
@@ -97,16 +97,14 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
         w += std::to_string(rec->pos + 1) + ")";
         return w;
     };
-    auto g = ctx.genome->find(chrom);
-    std::vector<std::string> csq;
-    const int n_alt = rec->n_allele - 1;
-    std::vector<std::string> clnsig(n_alt > 0 ? n_alt : 0, "."), revstat = clnsig, clndn = clnsig, allele_id = clnsig, rs = clnsig;
-    std::vector<std::int32_t> stars(clnsig.size(), bcf_int32_missing);
-    std::vector<std::vector<float>> freq(ctx.known->frequency_fields().size(), std::vector<float>(clnsig.size()));
-    for (auto& f : freq) for (auto& v : f) bcf_float_set_missing(v);
-    bool usable = g != ctx.genome->end();
+    const std::string* contig_seq = sequence;
+    if (contig_seq) {
+    } else if (rec->rid >= 0 && static_cast<std::size_t>(rec->rid) < ctx.sequences.size()) contig_seq = ctx.sequences[static_cast<std::size_t>(rec->rid)];
+    else if (auto g = ctx.genome->find(chrom); g != ctx.genome->end()) contig_seq = &g->second;
+    bool usable = contig_seq != nullptr;
     if (!usable) out.problems.emplace_back("contig absent from the FASTA", where());
-    std::string_view seq = usable ? std::string_view(g->second) : std::string_view();
+    std::string_view seq = usable ? std::string_view(*contig_seq) : std::string_view();
+    out.seq = seq;
     std::string_view ref = rec->d.allele[0];
     if (usable) {
         std::int64_t end = rec->pos + static_cast<std::int64_t>(ref.size());
@@ -121,22 +119,21 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
     }
     // VEP's allele string: the shared first base dropped when every allele has it.
     bool strip = rec->n_allele > 1;
-    for (int a = 0; a < rec->n_allele && strip; ++a) strip = std::strlen(rec->d.allele[a]) > 0 && rec->d.allele[a][0] == ref[0];
+    for (int a = 0; a < rec->n_allele && strip; ++a) strip = rec->d.allele[a][0] != 0 && rec->d.allele[a][0] == ref[0];
     bool all_single = true;
-    for (int a = 0; a < rec->n_allele; ++a) all_single = all_single && std::strlen(rec->d.allele[a]) == 1;
+    for (int a = 0; a < rec->n_allele; ++a) all_single = all_single && rec->d.allele[a][0] != 0 && rec->d.allele[a][1] == 0;
     strip = strip && !all_single;
-    std::vector<int> genotypes;
-    int ploidy = 0;
-    if (ctx.want_findings && !ctx.samples.empty()) {
+    if ((ctx.want_findings || ctx.haplotypes) && !ctx.samples.empty()) {
         int32_t* gt = nullptr;
         int ngt = 0;
         int got = bcf_get_genotypes(ctx.in_header, rec, &gt, &ngt);
         if (got > 0) {
-            genotypes.assign(gt, gt + got);
-            ploidy = got / static_cast<int>(ctx.samples.size());
+            out.genotypes.assign(gt, gt + got);
+            out.ploidy = got / static_cast<int>(ctx.samples.size());
         }
         std::free(gt);
     }
+    const bool with_clinvar = ctx.known->has_clinvar();
     for (int a = 1; usable && a < rec->n_allele; ++a) {
         std::string upper_ref(ref), alt(rec->d.allele[a]);
         if (symbolic(alt)) {
@@ -146,41 +143,84 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
         for (char& c : upper_ref) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         for (char& c : alt) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         ++out.alleles;
-        allele_change change = normalise(seq, rec->pos, upper_ref, alt);
-        std::string shown = strip ? std::string(rec->d.allele[a] + 1) : std::string(rec->d.allele[a]);
-        if (shown.empty()) shown = "-";
+        allele_result& r = out.results.emplace_back();
+        r.allele = a;
+        r.change = normalise(seq, rec->pos, upper_ref, alt);
+        r.shown = strip ? std::string(rec->d.allele[a] + 1) : std::string(rec->d.allele[a]);
+        if (r.shown.empty()) r.shown = "-";
+        const allele_change& change = r.change;
         std::int64_t qb = change.pos - (change.ref.empty() ? 1 : 0);
         std::int64_t qe = std::max<std::int64_t>(change.pos + static_cast<std::int64_t>(change.ref.size()), change.pos + 1);
-        std::vector<transcript_effect> effects;
         for (const transcript* t : ctx.genes->overlapping(chrom, qb, qe, 5000)) {
             transcript_effect e = predict(*t, seq, change, 5000);
-            if (!e.terms.empty()) effects.push_back(std::move(e));
+            if (!e.terms.empty()) r.effects.push_back(std::move(e));
         }
-        const clinvar_entry* cv = ctx.known->clinvar(chrom, change.pos, change.ref, change.alt);
+        r.picked = r.effects.empty() ? 0 : pick(r.effects);
+        r.cv = with_clinvar ? ctx.known->clinvar(chrom, change.pos, change.ref, change.alt) : nullptr;
+    }
+}
+
+void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out) {
+    const std::string chrom = bcf_hdr_id2name(ctx.in_header, rec->rid);
+    std::string_view ref = rec->d.allele[0];
+    thread_local std::string csq;  // the CSQ value: entries appended in place, ','-separated (buffer reused)
+    csq.clear();
+    bool any_csq = false;
+    const int n_alt = rec->n_allele - 1;
+    const bool with_clinvar = ctx.known->has_clinvar(), with_freq = ctx.known->has_frequencies();
+    std::vector<std::string> clnsig(with_clinvar && n_alt > 0 ? n_alt : 0, "."), revstat = clnsig, clndn = clnsig,
+                                    allele_id = clnsig, rs = clnsig;
+    std::vector<std::int32_t> stars(clnsig.size(), bcf_int32_missing);
+    std::vector<std::vector<float>> freq(ctx.known->frequency_fields().size(), std::vector<float>(n_alt > 0 ? n_alt : 0));
+    for (auto& f : freq) for (auto& v : f) bcf_float_set_missing(v);
+    const std::vector<int>& genotypes = out.genotypes;
+    const int ploidy = out.ploidy;
+    for (const allele_result& res : out.results) {
+        const int a = res.allele;
+        const allele_change& change = res.change;
+        const std::vector<transcript_effect>& effects = res.effects;
+        const std::string& shown = res.shown;
+        const std::size_t picked = res.picked;
+        const clinvar_entry* cv = res.cv;
         if (cv) {
             auto i = static_cast<std::size_t>(a - 1);
             clnsig[i] = sanitize(cv->clnsig), revstat[i] = sanitize(cv->clnrevstat), clndn[i] = sanitize(cv->clndn);
             allele_id[i] = sanitize(cv->allele_id), rs[i] = sanitize(cv->rs), stars[i] = cv->stars;
         }
-        if (const auto* f = ctx.known->frequencies(chrom, change.pos, change.ref, change.alt))
-            for (std::size_t k = 0; k < f->size(); ++k)
-                if (!std::isnan((*f)[k])) freq[k][static_cast<std::size_t>(a - 1)] = (*f)[k];
-        std::size_t picked = effects.empty() ? 0 : pick(effects);
-        if (effects.empty()) csq.push_back(shown + "|intergenic_variant|MODIFIER|||||||||||||||||||1");
+        if (const auto* f = with_freq ? ctx.known->frequencies(chrom, change.pos, change.ref, change.alt) : nullptr)
+            for (std::size_t k = 0; k < freq.size(); ++k)
+                if (!std::isnan(f[k])) freq[k][static_cast<std::size_t>(a - 1)] = f[k];
+        auto begin_entry = [&] {
+            if (any_csq) csq += ',';
+            any_csq = true;
+            return csq.size();
+        };
+        if (effects.empty()) {
+            begin_entry();
+            csq += shown;
+            csq += "|intergenic_variant|MODIFIER|||||||||||||||||||1";
+        }
         for (std::size_t i = 0; i < effects.size(); ++i) {
             const transcript_effect& e = effects[i];
             const transcript& t = *e.tx;
             std::string hc = e.hgvs_c.empty() ? "" : t.id + ":" + e.hgvs_c;
             std::string hp = e.hgvs_p.empty() ? "" : t.protein_id + ":" + e.hgvs_p;
             std::string terms = terms_of(e);
-            std::string entry = shown + "|" + terms + "|" + std::string(name(impact_of(e.most_severe()))) + "|" +
-                                sanitize(t.gene_name) + "|" + t.gene_id + "|Transcript|" + t.id + "|" + t.biotype + "|" + e.exon +
-                                "|" + e.intron + "|" + hc + "|" + hp + "|" + e.cdna_position + "|" + e.cds_position + "|" +
-                                e.protein_position + "|" + e.amino_acids + "|" + e.codons + "|" + (t.canonical ? "YES" : "") +
-                                "|" + (t.mane ? "YES" : "") + "|" + (t.strand == '+' ? "1" : "-1") + "|" +
-                                (e.distance >= 0 ? std::to_string(e.distance) : "") + "|" + (i == picked ? "1" : "");
-            std::replace(entry.begin(), entry.end(), ',', '&');
-            csq.push_back(std::move(entry));
+            const std::string symbol = sanitize(t.gene_name);
+            const std::size_t from = begin_entry();
+            for (std::string_view field :
+                 {std::string_view(shown), std::string_view(terms), name(impact_of(e.most_severe())), std::string_view(symbol),
+                  std::string_view(t.gene_id), std::string_view("Transcript"), std::string_view(t.id), std::string_view(t.biotype),
+                  std::string_view(e.exon), std::string_view(e.intron), std::string_view(hc), std::string_view(hp),
+                  std::string_view(e.cdna_position), std::string_view(e.cds_position), std::string_view(e.protein_position),
+                  std::string_view(e.amino_acids), std::string_view(e.codons), std::string_view(t.canonical ? "YES" : ""),
+                  std::string_view(t.mane ? "YES" : ""), std::string_view(t.strand == '+' ? "1" : "-1")}) {
+                csq += field;
+                csq += '|';
+            }
+            if (e.distance >= 0) csq += std::to_string(e.distance);
+            csq += i == picked ? "|1" : "|";
+            std::replace(csq.begin() + static_cast<std::ptrdiff_t>(from), csq.end(), ',', '&');
             if (ctx.want_tsv) {
                 out.tsv += chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" + rec->d.allele[a] + "\t" + shown +
                            "\t" + terms + "\t" + std::string(name(impact_of(e.most_severe()))) + "\t" + t.gene_name + "\t" + t.gene_id +
@@ -195,18 +235,19 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
         out.entries += static_cast<std::int64_t>(std::max<std::size_t>(1, effects.size()));
         // Findings: ClinVar (likely) pathogenic, or HIGH impact in a panel gene.
         if (!ctx.want_findings || genotypes.empty()) continue;
-        const transcript_effect* chosen = effects.empty() ? nullptr : &effects[picked];
-        std::string reason;
-        if (cv && is_pathogenic(cv->clnsig)) reason = "clinvar";
-        else if (!ctx.panel->empty()) {
+        auto in_panel = [&](const transcript_effect& e) {
+            return impact_of(e.most_severe()) == impact::high && (ctx.panel->count(e.tx->gene_name) || ctx.panel->count(e.tx->gene_id));
+        };
+        const transcript_effect* base = effects.empty() ? nullptr : &effects[picked];
+        const bool clinvar = cv && is_pathogenic(cv->clnsig);
+        const transcript_effect* panel_hit = nullptr;
+        if (!clinvar && !ctx.panel->empty())
             for (const auto& e : effects)
-                if (impact_of(e.most_severe()) == impact::high &&
-                    (ctx.panel->count(e.tx->gene_name) || ctx.panel->count(e.tx->gene_id))) {
-                    if (reason.empty() || (!chosen->tx->canonical && e.tx->canonical)) chosen = &e;
-                    reason = "high_impact_panel";
-                }
-        }
-        if (reason.empty()) continue;
+                if (in_panel(e) && (!panel_hit || (!panel_hit->tx->canonical && e.tx->canonical))) panel_hit = &e;
+        if (!clinvar && panel_hit) base = panel_hit;
+        bool has_override = false;
+        for (const auto& ov : out.overrides) has_override = has_override || ov.allele == a;
+        if (!clinvar && !panel_hit && !(has_override && !ctx.panel->empty())) continue;
         for (std::size_t s = 0; s < ctx.samples.size(); ++s) {
             int copies = 0, called = 0;
             for (int p = 0; p < ploidy; ++p) {
@@ -218,6 +259,31 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
             }
             if (copies == 0) continue;
             const char* zyg = called == 1 ? "hemi" : copies == called ? "hom" : "het";
+            // A haplotype-combined effect replaces the allele's own on the same transcript for this sample; in
+            // a panel gene it can also make (or unmake) a HIGH-impact finding.
+            // (The combined effect is used when every haplotype carrying the allele has one.)
+            const transcript_effect* chosen = base;
+            const transcript_effect* combined = nullptr;
+            const transcript_effect* combined_panel = nullptr;
+            int combined_haplotypes = 0, last_haplotype = 0;
+            bool combined_leading = false;
+            for (const auto& ov : out.overrides) {
+                if (ov.sample != s || ov.allele != a) continue;
+                if (base && ov.effect->tx == base->tx) {
+                    if (!combined) combined = ov.effect, combined_leading = ov.leading;
+                    if (ov.haplotype != last_haplotype) ++combined_haplotypes, last_haplotype = ov.haplotype;
+                }
+                if (!ctx.panel->empty() && in_panel(*ov.effect) && !combined_panel && ov.leading) combined_panel = ov.effect;
+            }
+            if (combined && combined_haplotypes >= copies) chosen = combined;
+            std::string reason;
+            if (clinvar) reason = "clinvar";
+            else if (chosen && in_panel(*chosen)) reason = "high_impact_panel";
+            else if (combined_panel) chosen = combined_panel, reason = "high_impact_panel";
+            if (reason.empty()) continue;
+            // A panel finding from a combined effect is reported once, at its first member (ClinVar findings
+            // are about the allele and always kept).
+            if (reason == "high_impact_panel" && chosen == combined && !combined_leading) continue;
             const transcript* t = chosen ? chosen->tx : nullptr;
             out.findings += ctx.samples[s] + "\t" + chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" +
                             rec->d.allele[a] + "\t" + (t ? t->gene_name : ".") + "\t" + (t ? t->id : ".") + "\t" +
@@ -231,15 +297,9 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
         }
     }
     bcf_hdr_t* h = ctx.out_header;
-    if (!csq.empty()) {
-        std::string value;
-        for (const auto& c : csq) {
-            if (!value.empty()) value += ',';
-            value += c;
-        }
-        bcf_update_info_string(h, rec, "CSQ", value.c_str());
-    }
-    if (ctx.known->has_clinvar() && n_alt > 0 && std::any_of(clnsig.begin(), clnsig.end(), [](auto& s) { return s != "."; })) {
+    if (any_csq) bcf_update_info_string(h, rec, "CSQ", csq.c_str());
+    if (!out.hcsq.empty()) bcf_update_info_string(h, rec, "HCSQ", out.hcsq.c_str());
+    if (with_clinvar && n_alt > 0 && std::any_of(clnsig.begin(), clnsig.end(), [](auto& s) { return s != "."; })) {
         auto put = [&](const char* tag, const std::vector<std::string>& v) {
             std::string joined;
             for (const auto& s : v) {
@@ -254,13 +314,16 @@ void annotate_record(const record_context& ctx, bcf1_t* rec, std::int64_t number
     for (std::size_t k = 0; k < freq.size(); ++k)
         if (std::any_of(freq[k].begin(), freq[k].end(), [](float v) { return !bcf_float_is_missing(v); }))
             bcf_update_info_float(h, rec, ("POP_" + ctx.known->frequency_fields()[k]).c_str(), freq[k].data(), n_alt);
-    kstring_t line{0, 0, nullptr};
-    if (vcf_format(h, rec, &line) != 0) {
-        ks_free(&line);
-        throw runtime_failure(where() + ": cannot format the annotated record");
-    }
-    out.vcf_line.assign(line.s, line.l);
-    ks_free(&line);
+    // One formatting buffer per thread, reused: no allocation per record.
+    struct kstring_buffer {
+        kstring_t s{0, 0, nullptr};
+        ~kstring_buffer() { ks_free(&s); }
+    };
+    thread_local kstring_buffer line;
+    line.s.l = 0;
+    if (vcf_format(h, rec, &line.s) != 0)
+        throw runtime_failure(ctx.file + ": record " + std::to_string(number) + ": cannot format the annotated record");
+    out.vcf_line.assign(line.s.s, line.s.l);
 }
 
 }  // namespace detail

@@ -17,12 +17,14 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
         ("panel", po::value<std::string>(), "gene symbols or ids, one a line: HIGH impact in these is reportable")
         ("tsv", po::value<std::string>(), "also write one row per allele x transcript")
         ("findings", po::value<std::string>(), "reportable findings per sample (TSV, docs/annotate.md)")
+        ("local-csq", po::bool_switch(), "no haplotype-aware consequences: do not combine phased alleles of one haplotype "
+                                         "in the same codon or frame-restoring indels (INFO/HCSQ; as bcftools csq --local-csq)")
         ("strict", po::bool_switch(), "bad records (REF mismatch, unknown contig, symbolic allele) and malformed "
                                       "GFF3/GTF lines are input errors instead of being counted and skipped");
     po::positional_options_description positional;
     auto vm = parse("annotate",
                     "precis annotate --ref REF.fa --genes GENES.gff3 --vcf IN.vcf.gz --out OUT.vcf.gz [--known clinvar.vcf.gz] "
-                    "[--frequencies af.vcf.gz] [--panel genes.txt] [--tsv OUT.tsv] [--findings FINDINGS.tsv] [--strict]",
+                    "[--frequencies af.vcf.gz] [--panel genes.txt] [--tsv OUT.tsv] [--findings FINDINGS.tsv] [--local-csq] [--strict]",
                     options, positional, {"ref", "genes", "vcf", "out"}, argc, argv);
     if (!vm) return 0;
     session s = make_session("annotate", *vm, comm, argc, argv);
@@ -39,6 +41,7 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
     opts.tsv = path("tsv");
     opts.findings = path("findings");
     opts.strict = (*vm)["strict"].as<bool>();
+    opts.haplotypes = !(*vm)["local-csq"].as<bool>();
     opts.threads = ctx.threads;
     auto summary = annotate::run(opts, ctx.comm.get(), ctx.log);
     ctx.log.info(summary.records, " records, ", summary.alleles, " alleles, ", summary.csq_entries, " CSQ entries, ",

@@ -23,6 +23,7 @@ struct annotate_options {
     std::filesystem::path tsv;          ///< one row per allele x transcript
     std::filesystem::path findings;     ///< reportable findings per sample (docs/annotate.md)
     bool strict = false;                ///< bad records and GFF3 lines are input errors
+    bool haplotypes = true;             ///< combine phased alleles per haplotype (HCSQ; needs samples)
     int threads = 1;
 };
 

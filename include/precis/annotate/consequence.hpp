@@ -67,6 +67,9 @@ struct transcript_effect {
     std::string hgvs_c, hgvs_p;  ///< "c.35G>A", "p.Arg12Trp" (without the transcript prefix)
     std::string cdna_position, cds_position, protein_position, amino_acids, codons;
     std::int64_t distance = -1;  ///< to the transcript, for upstream/downstream
+    /// 0-based CDS coordinates [cds_begin, cds_end) of the change when it lies wholly in the coding exons
+    /// (cds_begin == cds_end: an insertion before CDS base cds_begin); -1 otherwise.
+    std::int64_t cds_begin = -1, cds_end = -1;
     so_term most_severe() const { return terms.front(); }
 };
 
@@ -75,6 +78,14 @@ struct transcript_effect {
 /// Pure function; thread-safe.
 transcript_effect predict(const transcript& tx, std::string_view contig_seq, const allele_change& change,
                           std::int64_t flank = 5000);
+
+/// The joint effect of several alleles on one haplotype of `tx` (bcftools csq's haplotype-aware
+/// consequence): every change must lie wholly in the coding exons and none may overlap another. The
+/// changes are applied together to the spliced CDS between the first and the last, and the result is
+/// classified like one allele: coding terms, HGVSp, Protein_position, Amino_acids, Codons,
+/// CDS_position (first-last). HGVSc lists the individual c. changes in cis: "c.[4C>T;6G>A]". Returns an
+/// effect with no terms when the conditions do not hold. Pure function; thread-safe.
+transcript_effect predict_combined(const transcript& tx, std::string_view contig_seq, std::vector<allele_change> changes);
 
 /// Reduces REF/ALT at 0-based `pos` to the minimal form (drops the shared suffix, then the shared prefix)
 /// and, for indels, left-aligns it against `contig_seq`.

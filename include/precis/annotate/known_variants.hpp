@@ -44,13 +44,15 @@ public:
     void load_clinvar(const std::filesystem::path& path, const genome_map& genome,
                       const std::vector<named_region>* regions = nullptr);
     /// Loads AF and every AF_* INFO field of a frequencies VCF (Number=A floats); `regions` as above.
+    /// Both loaders may be called again (e.g. contig by contig); the tables accumulate.
     void load_frequencies(const std::filesystem::path& path, const genome_map& genome,
                           const std::vector<named_region>* regions = nullptr);
 
     const clinvar_entry* clinvar(const std::string& contig, std::int64_t pos, const std::string& ref,
                                  const std::string& alt) const;
-    /// Frequency values in the order of frequency_fields(); nullptr when the allele is absent.
-    const std::vector<float>* frequencies(const std::string& contig, std::int64_t pos, const std::string& ref,
+    /// Frequency values (frequency_fields().size() of them, NaN when missing) in the order of
+    /// frequency_fields(); nullptr when the allele is absent. Valid while this object lives.
+    const float* frequencies(const std::string& contig, std::int64_t pos, const std::string& ref,
                                           const std::string& alt) const;
     /// "AF", "AF_pop1", ... as found in the frequencies file header.
     const std::vector<std::string>& frequency_fields() const { return m_fields; }
@@ -60,7 +62,15 @@ public:
 
 private:
     std::unordered_map<std::string, clinvar_entry> m_clinvar;
-    std::unordered_map<std::string, std::vector<float>> m_freq;
+    // Frequencies in flat arrays (no allocation per allele): per contig, entries sorted by position and
+    // alleles; the alleles in one arena, the values in another.
+    struct freq_entry {
+        std::int64_t pos;
+        std::uint32_t alleles_at, ref_len, alt_len, values_at;
+    };
+    std::unordered_map<std::string, std::vector<freq_entry>> m_freq;
+    std::string m_freq_alleles;
+    std::vector<float> m_freq_values;
     std::vector<std::string> m_fields;
     bool m_has_clinvar = false;
     std::int64_t m_skipped = 0;

@@ -228,6 +228,63 @@ TEST(consequence, exonic_splice_region_noncoding_nmd_incomplete) {
     EXPECT_EQ(o.terms, "incomplete_terminal_codon_variant&coding_sequence_variant");
 }
 
+// A change given on the plus world `p` (VCF-style: pos, ref, alt as on the plus strand, same length or
+// anchored) run on p and on its mirror; the outcomes must agree.
+outcome on_both_strands(const world& p, std::int64_t pos, const std::string& ref, const std::string& alt) {
+    const world m = mirror(p);
+    outcome plus = run(p, pos, ref, alt);
+    std::int64_t mpos = contig_length - (pos + static_cast<std::int64_t>(ref.size()));
+    std::string mr = reverse_complement(ref), ma = reverse_complement(alt);
+    if (ref.size() != alt.size()) {  // re-anchor on the base before the mirrored change
+        mr = mr.substr(0, mr.size() - 1), ma = ma.substr(0, ma.size() - 1);
+        --mpos;
+        mr = m.seq.substr(static_cast<std::size_t>(mpos), 1) + mr;
+        ma = m.seq.substr(static_cast<std::size_t>(mpos), 1) + ma;
+    }
+    outcome minus = run(m, mpos, mr, ma);
+    EXPECT_EQ(plus.terms, minus.terms) << "pos " << pos;
+    EXPECT_EQ(plus.hgvs_c, minus.hgvs_c) << "pos " << pos;
+    EXPECT_EQ(plus.hgvs_p, minus.hgvs_p) << "pos " << pos;
+    return plus;
+}
+
+TEST(consequence, remaining_terms_on_both_strands) {
+    world p = plus_world();
+    auto base = [&](std::int64_t g) { return p.seq.substr(static_cast<std::size_t>(g), 1); };
+    auto other = [&](std::int64_t g) { return base(g) == "A" ? std::string("C") : std::string("A"); };
+    EXPECT_EQ(on_both_strands(p, 990, p.seq.substr(990, 820), base(990)).terms, "transcript_ablation");
+    world nc = p;
+    nc.tx.cds_begin = nc.tx.cds_end = -1;
+    nc.tx.biotype = "lncRNA";
+    auto o = on_both_strands(nc, 1320, base(1320), other(1320));
+    EXPECT_EQ(o.terms, "non_coding_transcript_exon_variant");
+    EXPECT_EQ(o.hgvs_c, "n.121" + base(1320) + ">" + other(1320));
+    o = on_both_strands(nc, 1200, base(1200), other(1200));
+    EXPECT_EQ(o.terms, "intron_variant&non_coding_transcript_variant");
+    world nmd = p;
+    nmd.tx.biotype = "nonsense_mediated_decay";
+    EXPECT_EQ(on_both_strands(nmd, g_of_c(4), "C", "T").terms, "missense_variant&NMD_transcript_variant");
+    world inc = p;
+    inc.tx.cds_end = 1662;
+    EXPECT_EQ(on_both_strands(inc, 1661, base(1661), other(1661)).terms,
+              "incomplete_terminal_codon_variant&coding_sequence_variant");
+    // (start_retained_variant is checked on the plus strand only, in start_and_stop_codons: the deletion
+    // that keeps Met there left-aligns into codon 1 on one strand and away from it on the other.)
+    // Deletions across the exon 1 / intron 1 boundary: splice donor, and the protein effect of losing
+    // the exonic bases (c.49-50: a frameshift; c.48-50: in frame), HGVSp p.? (splicing unpredictable).
+    o = on_both_strands(p, g_of_c(48), p.seq.substr(static_cast<std::size_t>(g_of_c(48)), 6), base(g_of_c(48)));
+    EXPECT_EQ(o.terms, "splice_donor_variant&frameshift_variant");
+    EXPECT_EQ(o.hgvs_c, "c.49_50+3del");
+    EXPECT_EQ(o.hgvs_p, "p.?");
+    o = on_both_strands(p, g_of_c(47), p.seq.substr(static_cast<std::size_t>(g_of_c(47)), 7), base(g_of_c(47)));
+    EXPECT_EQ(o.terms, "splice_donor_variant&inframe_deletion");
+    EXPECT_EQ(o.hgvs_c, "c.48_50+3del");
+    // Across intron 1 / exon 2 (acceptor side): c.51-2_52del takes two exonic bases.
+    o = on_both_strands(p, 1297, p.seq.substr(1297, 5), base(1297));
+    EXPECT_EQ(o.terms, "splice_acceptor_variant&frameshift_variant");
+    EXPECT_EQ(o.hgvs_c, "c.51-2_52del");
+}
+
 TEST(consequence, severity_and_impact_tables) {
     EXPECT_EQ(name(so_term::five_prime_utr_variant), "5_prime_UTR_variant");
     EXPECT_EQ(name(impact_of(so_term::missense_variant)), "MODERATE");
@@ -236,6 +293,99 @@ TEST(consequence, severity_and_impact_tables) {
     EXPECT_LT(so_term::frameshift_variant, so_term::stop_lost);
     EXPECT_EQ(translate("ATGTAA"), "M*");
     EXPECT_EQ(three_letter('W'), "Trp");
+}
+
+// One plus-world change (pos, ref, alt; empty ref = insertion before pos) normalised on the plus world
+// and on the mirrored world.
+struct plus_change {
+    std::int64_t pos;
+    std::string ref, alt;
+};
+
+std::pair<allele_change, allele_change> on_both(const world& p, const world& m, const plus_change& c) {
+    std::string r = c.ref, a = c.alt;
+    std::int64_t at = c.pos;
+    if (r.empty() || a.empty()) {
+        at = c.pos - 1;
+        r = p.seq.substr(static_cast<std::size_t>(at), 1) + c.ref;
+        a = p.seq.substr(static_cast<std::size_t>(at), 1) + c.alt;
+    }
+    std::int64_t mpos = contig_length - (c.pos + static_cast<std::int64_t>(c.ref.size()));
+    std::string mr = reverse_complement(c.ref), ma = reverse_complement(c.alt);
+    if (mr.empty() || ma.empty()) {
+        --mpos;
+        mr = m.seq.substr(static_cast<std::size_t>(mpos), 1) + mr;
+        ma = m.seq.substr(static_cast<std::size_t>(mpos), 1) + ma;
+    }
+    return {normalise(p.seq, at, r, a), normalise(m.seq, mpos, mr, ma)};
+}
+
+// predict_combined of plus-world changes on both strands; checks they agree.
+outcome combined(const std::vector<plus_change>& changes) {
+    static const world p = plus_world();
+    static const world m = mirror(p);
+    std::vector<allele_change> on_plus, on_minus;
+    for (const auto& c : changes) {
+        auto [a, b] = on_both(p, m, c);
+        on_plus.push_back(a);
+        on_minus.push_back(b);
+    }
+    auto show = [](const transcript_effect& e) {
+        outcome o;
+        for (so_term t : e.terms) {
+            if (!o.terms.empty()) o.terms += '&';
+            o.terms += name(t);
+        }
+        o.hgvs_c = e.hgvs_c;
+        o.hgvs_p = e.hgvs_p;
+        return o;
+    };
+    outcome plus = show(predict_combined(p.tx, p.seq, on_plus));
+    outcome minus = show(predict_combined(m.tx, m.seq, on_minus));
+    EXPECT_EQ(plus.terms, minus.terms);
+    EXPECT_EQ(plus.hgvs_c, minus.hgvs_c);
+    EXPECT_EQ(plus.hgvs_p, minus.hgvs_p);
+    return plus;
+}
+
+TEST(haplotype, same_codon_snvs_combine) {
+    // CGG (codon 2): c.4C>T alone is Arg2Trp, c.5G>A alone Arg2Gln; together TAG, a stop.
+    EXPECT_EQ(both(g_of_c(4), "C", "T").terms, "missense_variant");
+    EXPECT_EQ(both(g_of_c(5), "G", "A").terms, "missense_variant");
+    auto o = combined({{g_of_c(4), "C", "T"}, {g_of_c(5), "G", "A"}});
+    EXPECT_EQ(o.terms, "stop_gained");
+    EXPECT_EQ(o.hgvs_c, "c.[4C>T;5G>A]");
+    EXPECT_EQ(o.hgvs_p, "p.Arg2Ter");
+    // Given in the other order, the same.
+    EXPECT_EQ(combined({{g_of_c(5), "G", "A"}, {g_of_c(4), "C", "T"}}).hgvs_c, "c.[4C>T;5G>A]");
+}
+
+TEST(haplotype, codon_split_by_an_intron) {
+    // Codon 17 is c.49-51 (ATC): c.49-50 end exon 1, c.51 starts exon 2.
+    auto o = combined({{g_of_c(50), "T", "A"}, {g_of_c(51), "C", "G"}});
+    EXPECT_EQ(o.terms, "missense_variant");
+    EXPECT_EQ(o.hgvs_c, "c.[50T>A;51C>G]");
+    EXPECT_EQ(o.hgvs_p, "p.Ile17Lys");
+}
+
+TEST(haplotype, frame_restoring_indels) {
+    // c.10del alone: CTG AAA -> TGA, a stop; with c.12_13insC the frame is restored: CTG -> TGC.
+    EXPECT_EQ(both(g_of_c(10), "C", "").terms, "frameshift_variant");
+    auto o = combined({{g_of_c(10), "C", ""}, {g_of_c(13), "", "C"}});
+    EXPECT_EQ(o.terms, "missense_variant");
+    EXPECT_EQ(o.hgvs_c, "c.[10del;12_13insC]");
+    EXPECT_EQ(o.hgvs_p, "p.Leu4Cys");
+    // Not restored (two single-base deletions): still a frameshift.
+    o = combined({{g_of_c(10), "C", ""}, {g_of_c(20), "A", ""}});
+    EXPECT_EQ(o.terms, "frameshift_variant");
+}
+
+TEST(haplotype, needs_coding_non_overlapping_changes) {
+    EXPECT_EQ(combined({{g_of_c(4), "C", "T"}}).terms, "");                    // one change
+    const world pw = plus_world();
+    const std::string intronic(1, pw.seq[1200]);
+    EXPECT_EQ(combined({{g_of_c(4), "C", "T"}, {1200, intronic, intronic == "C" ? "G" : "C"}}).terms, "");  // one intronic
+    EXPECT_EQ(combined({{g_of_c(4), "CG", "AA"}, {g_of_c(5), "G", "A"}}).terms, "");  // overlapping
 }
 
 TEST(normalise, trims_and_left_aligns) {
