@@ -12,7 +12,7 @@ for cmd in simulate convert export; do
 done
 rc=0; "$precis" >/dev/null 2>&1 || rc=$?; [ $rc -eq 2 ] && pass "no command: exit 2" || fail "no command: exit $rc"
 expect_error 2 "unknown command 'frobnicate'" -- "$precis" frobnicate
-expect_error 1 "precis align: this stage is not part of precis" -- "$precis" align --reads1 x.fq
+expect_error 2 "precis align: --ref is required" -- "$precis" align --reads1 x.fq
 expect_error 2 "unrecognised option '--no-such-option'" -- "$precis" convert --no-such-option
 expect_error 2 "--vcf is required" -- "$precis" convert --out x.h5
 expect_error 2 "--threads 0: must be" -- "$precis" convert --vcf x.vcf --out x.h5 --threads 0
