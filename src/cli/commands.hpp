@@ -22,5 +22,6 @@ int run_annotate(int argc, char** argv, MPI_Comm comm);
 int run_gwas(int argc, char** argv, MPI_Comm comm);
 int run_train(int argc, char** argv, MPI_Comm comm);
 int run_score(int argc, char** argv, MPI_Comm comm);
+int run_call(int argc, char** argv, MPI_Comm comm);
 
 }  // namespace precis::cli
