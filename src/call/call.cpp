@@ -122,7 +122,7 @@ bcf_hdr_t* make_header(const call_options& o, const detail::caller_inputs& in, c
     add("##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype likelihoods, normalised\">");
     for (std::size_t c = 0; c < in.contig_names.size(); ++c)
         add("##contig=<ID=" + in.contig_names[c] + ",length=" + std::to_string(in.contig_lengths[c]) + ">");
-    add("##reference=file://" + std::filesystem::absolute(o.ref).string());
+    add("##reference=file://" + std::filesystem::weakly_canonical(std::filesystem::absolute(o.ref)).string());
     std::string cmd = o.command_line;
     std::replace(cmd.begin(), cmd.end(), '\n', ' ');
     add("##precisCommand=" + cmd);
