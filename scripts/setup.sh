@@ -12,7 +12,7 @@ packages=(
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libhts-dev libtbb-dev libeigen3-dev
   libboost-program-options-dev libgtest-dev libssl-dev
   # validation and peer tools used by tests, demo and benchmarks
-  hdf5-tools samtools bcftools tabix time
+  hdf5-tools samtools bcftools tabix time bwa
   # a private Slurm cluster for the workflow tests (tests/slurm/)
   slurmctld slurmd slurm-client munge
   # real data used by tests and benchmarks (shared/DATA.md)
