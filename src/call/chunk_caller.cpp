@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "precis/call/genotyper.hpp"
 #include "precis/core/error.hpp"
@@ -74,6 +76,9 @@ struct chunk_caller::impl {
     std::vector<std::unique_ptr<io::sam_reader>> readers;
     std::vector<io::bam1_ptr> pool;
     std::vector<std::vector<bam1_t*>> reads;  // per sample, sorted by position
+    // Per sample and read: positions before this are covered by the read's mate, which already counted
+    // them (overlapping pairs count once, as in samtools mpileup).
+    std::vector<std::vector<std::int64_t>> mate_until;
     realign_scratch scratch;
 
     // The current chunk's reference window [rb, re) as codes and text.
@@ -89,6 +94,28 @@ struct chunk_caller::impl {
                 throw input_error(bam.string() + ": no index (.bai/.csi/.crai); sort and index it (samtools sort, samtools index)");
         }
         reads.resize(in.bams.size());
+    }
+
+    void mark_mate_overlaps() {
+        mate_until.resize(reads.size());
+        std::unordered_map<std::string_view, std::int64_t> first_mate_end;
+        for (std::size_t s = 0; s < reads.size(); ++s) {
+            first_mate_end.clear();
+            mate_until[s].assign(reads[s].size(), -1);
+            for (std::size_t r = 0; r < reads[s].size(); ++r) {
+                const bam1_t* b = reads[s][r];
+                if (!(b->core.flag & BAM_FPAIRED) || (b->core.flag & BAM_FMUNMAP) || b->core.mtid != b->core.tid) continue;
+                std::string_view name(bam_get_qname(b));
+                if (b->core.mpos <= b->core.pos) {
+                    auto it = first_mate_end.find(name);
+                    if (it != first_mate_end.end()) {
+                        mate_until[s][r] = it->second;
+                        continue;
+                    }
+                }
+                if (b->core.mpos >= b->core.pos) first_mate_end.emplace(name, bam_endpos(b));
+            }
+        }
     }
 
     char ref_at(std::int64_t p) const { return (p >= rb && p < re) ? ref_text[static_cast<std::size_t>(p - rb)] : 'N'; }
@@ -120,6 +147,7 @@ struct chunk_caller::impl {
                 ++used;
             }
         }
+        mark_mate_overlaps();
         // Reference window covering every loaded read (plus room for haplotype flanks).
         std::int64_t lo = wb, hi = we;
         max_qlen = 0;
@@ -195,8 +223,8 @@ struct chunk_caller::impl {
         depth.assign(reads.size(), std::vector<std::uint16_t>(w, 0));
         counts.assign(reads.size(), std::vector<std::uint16_t>(4 * w, 0));
         for (std::size_t s = 0; s < reads.size(); ++s)
-            for (const bam1_t* b : reads[s])
-                for_each_base(b, wb, we, [&](std::int64_t p, std::uint8_t base, int) {
+            for (std::size_t r = 0; r < reads[s].size(); ++r)
+                for_each_base(reads[s][r], std::max(wb, mate_until[s][r]), we, [&](std::int64_t p, std::uint8_t base, int) {
                     auto i = static_cast<std::size_t>(p - wb);
                     if (depth[s][i] < 65535) ++depth[s][i];
                     if (counts[s][4 * i + base] < 65535) ++counts[s][4 * i + base];
@@ -429,9 +457,10 @@ struct chunk_caller::impl {
         }
         if (!snvs.empty())
             for (std::size_t s = 0; s < n_samples; ++s)
-                for (const bam1_t* b : reads[s]) {
+                for (std::size_t r = 0; r < reads[s].size(); ++r) {
+                    const bam1_t* b = reads[s][r];
                     const int mapq = b->core.qual == 255 ? 60 : b->core.qual;
-                    for_each_base(b, c.begin, c.end, [&](std::int64_t p, std::uint8_t base, int q) {
+                    for_each_base(b, std::max(c.begin, mate_until[s][r]), c.end, [&](std::int64_t p, std::uint8_t base, int q) {
                         const int k = cand_at[static_cast<std::size_t>(p - wb)];
                         if (k < 0) return;
                         auto& st = snvs[static_cast<std::size_t>(k)];
