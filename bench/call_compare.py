@@ -14,7 +14,7 @@ import subprocess
 def variants(ref, vcf, sample, regions, all_records):
     norm = ["bcftools", "norm", "-m-", "-f", ref, "-Ou"]
     if regions:
-        norm += ["-r", regions]
+        norm += ["-t", regions]
     norm.append(vcf)
     p1 = subprocess.Popen(norm, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     p2 = subprocess.run(["bcftools", "query", "-s", sample, "-f", "%CHROM\t%POS\t%REF\t%ALT\t%FILTER[\t%GT]\n", "-"],

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -169,7 +170,14 @@ struct chunk_caller::impl {
     std::vector<indel_obs> observe_indels() {
         std::vector<indel_obs> obs;
         for (std::size_t s = 0; s < reads.size(); ++s)
-            for (const bam1_t* b : reads[s]) {
+            for (const bam1_t* b : reads[s]) read_indels(b, static_cast<int>(s), obs);
+        std::sort(obs.begin(), obs.end());
+        return obs;
+    }
+
+    // Appends the left-aligned indels of one read.
+    void read_indels(const bam1_t* b, int s, std::vector<indel_obs>& obs) const {
+            {
                 const std::uint32_t* cig = bam_get_cigar(b);
                 const std::uint8_t* seq = bam_get_seq(b);
                 std::int64_t rp = b->core.pos;
@@ -195,14 +203,14 @@ struct chunk_caller::impl {
                                 ins.insert(ins.begin(), ref_at(p - 1));
                                 --p;
                             }
-                            if (clean) obs.push_back({p - 1, 0, ins, static_cast<int>(s)});
+                            if (clean) obs.push_back({p - 1, 0, ins, s});
                         }
                         qp += len;
                     } else if (op == BAM_CDEL) {
                         if (qp > 0 && rp - 1 > rb && rp + len < re) {
                             std::int64_t p = rp;  // deleted [p, p + len)
                             while (p - 1 > rb && ref_at(p - 1) == ref_at(p + len - 1) && ref_at(p - 1) != 'N') --p;
-                            obs.push_back({p - 1, len, {}, static_cast<int>(s)});
+                            obs.push_back({p - 1, len, {}, s});
                         }
                         rp += len;
                     } else if (op == BAM_CREF_SKIP) {
@@ -212,8 +220,6 @@ struct chunk_caller::impl {
                     }
                 }
             }
-        std::sort(obs.begin(), obs.end());
-        return obs;
     }
 
     // Per-sample depth of usable bases over [wb, we), and per-base counts.
@@ -272,14 +278,23 @@ struct chunk_caller::impl {
         return false;
     }
 
-    // Partial BAQ: only reads with an indel or overlapping a place where reads show one.
-    void apply_baq(const std::vector<std::int64_t>& indel_anchors) {
+    // Partial BAQ: reads with an indel that is not a candidate allele, and reads overlapping a place where
+    // reads show an indel unless the read carries candidate indels there (it is then aligned as the
+    // candidate haplotype says, and BAQ would only erase the evidence for SNVs next to the indel).
+    void apply_baq(const std::vector<std::int64_t>& indel_anchors, const std::set<std::tuple<std::int64_t, int, std::string>>& candidates) {
+        std::vector<indel_obs> own;
         for (auto& rs : reads)
             for (bam1_t* b : rs) {
                 const std::int64_t beg = b->core.pos;
                 const std::int64_t end = bam_endpos(b);
                 bool near = has_indel(b);
-                if (!near) {
+                if (near) {
+                    own.clear();
+                    read_indels(b, 0, own);
+                    bool all_candidates = !own.empty();
+                    for (const auto& o : own) all_candidates = all_candidates && candidates.count({o.anchor, o.del, o.ins});
+                    if (all_candidates) continue;
+                } else {
                     auto it = std::lower_bound(indel_anchors.begin(), indel_anchors.end(), beg - 5);
                     near = it != indel_anchors.end() && *it < end + 5;
                 }
@@ -372,6 +387,7 @@ struct chunk_caller::impl {
         std::vector<std::vector<std::uint16_t>> depth, counts;
         count_bases(wb, we, depth, counts);
         std::vector<std::int64_t> anchors;
+        std::set<std::tuple<std::int64_t, int, std::string>> candidates;
         for (std::size_t i = 0; i < obs.size();) {
             std::size_t j = i;
             while (j < obs.size() && obs[j].anchor == obs[i].anchor) ++j;
@@ -384,6 +400,7 @@ struct chunk_caller::impl {
                 ++v[static_cast<std::size_t>(obs[k].sample)];
             }
             std::vector<std::pair<int, std::pair<int, std::string>>> kept;  // (-total, event)
+
             for (const auto& [event, v] : alleles) {
                 bool pass = false;
                 int total = 0;
@@ -395,6 +412,7 @@ struct chunk_caller::impl {
                 }
                 if (total >= 2) anchors.push_back(anchor);
                 if (pass) kept.push_back({-total, event});
+                if (pass) candidates.insert({anchor, event.first, event.second});
             }
             i = j;
             if (kept.empty() || anchor < c.begin || anchor >= c.end) continue;
@@ -419,7 +437,7 @@ struct chunk_caller::impl {
         anchors.erase(std::unique(anchors.begin(), anchors.end()), anchors.end());
 
         // SNVs: partial BAQ, counts, candidates, per-base likelihoods.
-        apply_baq(anchors);
+        apply_baq(anchors, candidates);
         count_bases(wb, we, depth, counts);
         std::vector<int> cand_at(static_cast<std::size_t>(we - wb), -1);
         std::vector<site> snvs;
