@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 #include <string_view>
@@ -21,6 +22,8 @@ namespace {
 constexpr std::uint32_t skipped_flags = BAM_FUNMAP | BAM_FSECONDARY | BAM_FQCFAIL | BAM_FDUP | BAM_FSUPPLEMENTARY;
 constexpr int default_quality = 20;  // for reads stored without qualities
 constexpr double indel_ad_margin = 0.5;  // log10 margin for a read to count towards AD
+constexpr std::int64_t end_zone = 20;     // an indel this close to an ungapped read's end...
+constexpr std::int64_t end_trim = 15;     // ...drops this many bases at that end from the SNV pileup
 
 std::uint8_t base_code(char c) {
     switch (c) {
@@ -80,6 +83,7 @@ struct chunk_caller::impl {
     // Per sample and read: positions before this are covered by the read's mate, which already counted
     // them (overlapping pairs count once, as in samtools mpileup).
     std::vector<std::vector<std::int64_t>> mate_until;
+    std::vector<std::vector<std::int64_t>> use_to;  // per sample and read: SNV bases only before this
     realign_scratch scratch;
 
     // The current chunk's reference window [rb, re) as codes and text.
@@ -99,10 +103,12 @@ struct chunk_caller::impl {
 
     void mark_mate_overlaps() {
         mate_until.resize(reads.size());
+        use_to.resize(reads.size());
         std::unordered_map<std::string_view, std::int64_t> first_mate_end;
         for (std::size_t s = 0; s < reads.size(); ++s) {
             first_mate_end.clear();
             mate_until[s].assign(reads[s].size(), -1);
+            use_to[s].assign(reads[s].size(), std::numeric_limits<std::int64_t>::max());
             for (std::size_t r = 0; r < reads[s].size(); ++r) {
                 const bam1_t* b = reads[s][r];
                 if (!(b->core.flag & BAM_FPAIRED) || (b->core.flag & BAM_FMUNMAP) || b->core.mtid != b->core.tid) continue;
@@ -230,7 +236,7 @@ struct chunk_caller::impl {
         counts.assign(reads.size(), std::vector<std::uint16_t>(4 * w, 0));
         for (std::size_t s = 0; s < reads.size(); ++s)
             for (std::size_t r = 0; r < reads[s].size(); ++r)
-                for_each_base(reads[s][r], std::max(wb, mate_until[s][r]), we, [&](std::int64_t p, std::uint8_t base, int) {
+                for_each_base(reads[s][r], std::max(wb, mate_until[s][r]), std::min(we, use_to[s][r]), [&](std::int64_t p, std::uint8_t base, int) {
                     auto i = static_cast<std::size_t>(p - wb);
                     if (depth[s][i] < 65535) ++depth[s][i];
                     if (counts[s][4 * i + base] < 65535) ++counts[s][4 * i + base];
@@ -283,8 +289,13 @@ struct chunk_caller::impl {
     // candidate haplotype says, and BAQ would only erase the evidence for SNVs next to the indel).
     void apply_baq(const std::vector<std::int64_t>& indel_anchors, const std::set<std::tuple<std::int64_t, int, std::string>>& candidates) {
         std::vector<indel_obs> own;
-        for (auto& rs : reads)
-            for (bam1_t* b : rs) {
+        auto any_anchor = [&](std::int64_t from, std::int64_t to) {
+            auto it = std::lower_bound(indel_anchors.begin(), indel_anchors.end(), from);
+            return it != indel_anchors.end() && *it < to;
+        };
+        for (std::size_t s = 0; s < reads.size(); ++s) {
+            for (std::size_t r = 0; r < reads[s].size(); ++r) {
+                bam1_t* b = reads[s][r];
                 const std::int64_t beg = b->core.pos;
                 const std::int64_t end = bam_endpos(b);
                 bool near = has_indel(b);
@@ -295,14 +306,18 @@ struct chunk_caller::impl {
                     for (const auto& o : own) all_candidates = all_candidates && candidates.count({o.anchor, o.del, o.ins});
                     if (all_candidates) continue;
                 } else {
-                    auto it = std::lower_bound(indel_anchors.begin(), indel_anchors.end(), beg - 5);
-                    near = it != indel_anchors.end() && *it < end + 5;
+                    near = any_anchor(beg - 5, end + 5);
+                    // An indel just inside either end of an ungapped read: that end is likely misplaced
+                    // (a mismatch instead of the gap), which BAQ cannot see; its bases do not count for SNVs.
+                    if (any_anchor(beg - 5, beg + end_zone)) mate_until[s][r] = std::max(mate_until[s][r], beg + end_trim);
+                    if (any_anchor(end - end_zone, end + 5)) use_to[s][r] = end - end_trim;
                 }
                 if (!near || beg < rb || end > re || bam_get_qual(b)[0] == 0xff) continue;
                 b->core.pos = beg - rb;
                 sam_prob_realn(b, ref_text.data(), static_cast<hts_pos_t>(ref_text.size()), BAQ_APPLY | BAQ_EXTEND);
                 b->core.pos = beg;
             }
+        }
     }
 
     // Per-read allele likelihoods of an indel site by realignment against each allele's haplotype.
@@ -478,7 +493,7 @@ struct chunk_caller::impl {
                 for (std::size_t r = 0; r < reads[s].size(); ++r) {
                     const bam1_t* b = reads[s][r];
                     const int mapq = b->core.qual == 255 ? 60 : b->core.qual;
-                    for_each_base(b, std::max(c.begin, mate_until[s][r]), c.end, [&](std::int64_t p, std::uint8_t base, int q) {
+                    for_each_base(b, std::max(c.begin, mate_until[s][r]), std::min(c.end, use_to[s][r]), [&](std::int64_t p, std::uint8_t base, int q) {
                         const int k = cand_at[static_cast<std::size_t>(p - wb)];
                         if (k < 0) return;
                         auto& st = snvs[static_cast<std::size_t>(k)];
