@@ -24,6 +24,8 @@ constexpr int default_quality = 20;  // for reads stored without qualities
 constexpr double indel_ad_margin = 0.5;  // log10 margin for a read to count towards AD
 constexpr std::int64_t end_zone = 20;     // an indel this close to an ungapped read's end...
 constexpr std::int64_t end_trim = 15;     // ...drops this many bases at that end from the SNV pileup
+constexpr std::int64_t rival_zone = 30;   // candidate variants this close to an indel site get haplotypes
+constexpr std::size_t max_rivals = 4;
 
 std::uint8_t base_code(char c) {
     switch (c) {
@@ -74,6 +76,7 @@ std::int64_t unclipped_start(const bam1_t* b) {
 }  // namespace
 
 struct chunk_caller::impl {
+    using event = std::tuple<std::int64_t, int, std::string>;  // anchor, deleted bases, inserted bases
     const caller_inputs& in;
     caller_params params;
     io::fasta_reader fasta;
@@ -287,7 +290,7 @@ struct chunk_caller::impl {
     // Partial BAQ: reads with an indel that is not a candidate allele, and reads overlapping a place where
     // reads show an indel unless the read carries candidate indels there (it is then aligned as the
     // candidate haplotype says, and BAQ would only erase the evidence for SNVs next to the indel).
-    void apply_baq(const std::vector<std::int64_t>& indel_anchors, const std::set<std::tuple<std::int64_t, int, std::string>>& candidates) {
+    void apply_baq(const std::vector<std::int64_t>& indel_anchors, const std::set<event>& candidates) {
         std::vector<indel_obs> own;
         auto any_anchor = [&](std::int64_t from, std::int64_t to) {
             auto it = std::lower_bound(indel_anchors.begin(), indel_anchors.end(), from);
@@ -320,26 +323,75 @@ struct chunk_caller::impl {
         }
     }
 
-    // Per-read allele likelihoods of an indel site by realignment against each allele's haplotype.
-    void indel_evidence(site& st, std::int64_t anchor, int max_del, const std::vector<std::pair<int, std::string>>& events) {
+    // Bases of the reference window [hb, he) with `events` applied (sorted, disjoint, inside the window).
+    std::vector<std::uint8_t> haplotype(std::int64_t hb, std::int64_t he, const std::vector<event>& events) const {
+        std::vector<std::uint8_t> h;
+        std::int64_t p = hb;
+        for (const auto& [anchor, del, ins] : events) {
+            for (; p <= anchor; ++p) h.push_back(ref_codes[static_cast<std::size_t>(p - rb)]);
+            for (char ch : ins) h.push_back(base_code(ch));
+            p = anchor + 1 + del;
+        }
+        for (; p < he; ++p) h.push_back(ref_codes[static_cast<std::size_t>(p - rb)]);
+        return h;
+    }
+
+    // Reference bases an event replaces: [anchor + 1, anchor + 1 + del).
+    static bool disjoint(const event& a, const event& b) {
+        const std::int64_t a0 = std::get<0>(a) + 1, a1 = a0 + std::get<1>(a);
+        const std::int64_t b0 = std::get<0>(b) + 1, b1 = b0 + std::get<1>(b);
+        return a1 < b0 || b1 < a0;
+    }
+
+    // Length of the repeat tract that starts after the anchor, in units of the event's sequence.
+    std::int64_t tract_length(const event& e) const {
+        const auto& [anchor, del, ins] = e;
+        std::string unit = del > 0 ? ref_text.substr(static_cast<std::size_t>(anchor + 1 - rb), static_cast<std::size_t>(del)) : ins;
+        std::int64_t n = 0;
+        while (anchor + 1 + n < re && ref_at(anchor + 1 + n) == unit[static_cast<std::size_t>(n) % unit.size()]) ++n;
+        return n;
+    }
+
+    // Per-read allele likelihoods of an indel site by realignment against each allele's haplotype. Nearby
+    // candidate indels and SNVs (`rivals`: other representations of the same event, or variants in cis)
+    // get haplotypes too: a rival alone counts as the REF allele here (a read that fits it best is no
+    // evidence for this site's ALT), a rival combined with an ALT allele counts as that ALT. Per read, the gap between alleles is capped by the mapping quality and, in
+    // repeats, by the chance of a slippage error (long homopolymers: 10^-2).
+    void indel_evidence(site& st, std::int64_t anchor, int max_del, const std::vector<std::pair<int, std::string>>& events,
+                        const std::vector<event>& rivals) {
         const std::int64_t flank = 2 * max_qlen + 50;
         const std::int64_t hb = std::max(rb, anchor - flank);
         const std::int64_t he = std::min(re, anchor + max_del + 1 + flank);
         const int n_alleles = static_cast<int>(events.size()) + 1;
-        std::vector<std::vector<std::uint8_t>> haps(static_cast<std::size_t>(n_alleles));
+        std::vector<std::vector<std::uint8_t>> haps;
+        std::vector<int> owner;  // the site allele each haplotype stands for
+        haps.push_back(haplotype(hb, he, {}));
+        owner.push_back(0);
         int max_len = 0;
-        for (int a = 0; a < n_alleles; ++a) {
-            auto& h = haps[static_cast<std::size_t>(a)];
-            for (std::int64_t p = hb; p <= anchor; ++p) h.push_back(ref_codes[static_cast<std::size_t>(p - rb)]);
-            std::int64_t resume = anchor + 1;
-            if (a > 0) {
-                const auto& [del, ins] = events[static_cast<std::size_t>(a - 1)];
-                for (char ch : ins) h.push_back(base_code(ch));
-                resume += del;
-                max_len = std::max({max_len, del, static_cast<int>(ins.size())});
-            }
-            for (std::int64_t p = resume; p < he; ++p) h.push_back(ref_codes[static_cast<std::size_t>(p - rb)]);
+        std::int64_t tract = 0;
+        std::vector<event> site_events;
+        for (const auto& [del, ins] : events) {
+            site_events.push_back({anchor, del, ins});
+            haps.push_back(haplotype(hb, he, {site_events.back()}));
+            owner.push_back(static_cast<int>(site_events.size()));
+            max_len = std::max({max_len, del, static_cast<int>(ins.size())});
+            tract = std::max(tract, tract_length(site_events.back()));
         }
+        for (const auto& r : rivals) {
+            const auto& [a2, d2, i2] = r;
+            if (a2 <= hb || a2 + d2 + 1 >= he) continue;
+            haps.push_back(haplotype(hb, he, {r}));
+            owner.push_back(0);
+            max_len = std::max({max_len, d2, static_cast<int>(i2.size())});
+            for (std::size_t a = 0; a < site_events.size(); ++a) {
+                if (!disjoint(site_events[a], r)) continue;
+                std::vector<event> both{site_events[a], r};
+                if (std::get<0>(r) < anchor) std::swap(both[0], both[1]);
+                haps.push_back(haplotype(hb, he, both));
+                owner.push_back(static_cast<int>(a + 1));
+            }
+        }
+        const double slippage_cap = 4.0 - std::min(2.0, 0.1 * static_cast<double>(std::max<std::int64_t>(0, tract - 6)));
         const int band = max_len + 8;
         std::vector<std::uint8_t> codes;
         std::vector<std::uint8_t> quals;
@@ -366,15 +418,17 @@ struct chunk_caller::impl {
                     quals[static_cast<std::size_t>(i)] = q[0] == 0xff ? default_quality : q[i];
                 }
                 const int offset = static_cast<int>(us - hb);
-                double best = -1e300;
-                for (int a = 0; a < n_alleles; ++a) {
-                    const auto& h = haps[static_cast<std::size_t>(a)];
-                    lk[static_cast<std::size_t>(a)] = read_hap_log10(codes.data(), quals.data(), n, h.data(),
-                                                                     static_cast<int>(h.size()), offset, band, scratch);
-                    best = std::max(best, lk[static_cast<std::size_t>(a)]);
+                std::fill(lk.begin(), lk.end(), -1e300);
+                for (std::size_t h = 0; h < haps.size(); ++h) {
+                    double v = read_hap_log10(codes.data(), quals.data(), n, haps[h].data(), static_cast<int>(haps[h].size()),
+                                              offset, band, scratch);
+                    auto& slot = lk[static_cast<std::size_t>(owner[h])];
+                    slot = std::max(slot, v);
                 }
+                double best = -1e300;
+                for (int a = 0; a < n_alleles; ++a) best = std::max(best, lk[static_cast<std::size_t>(a)]);
                 const int mapq = b->core.qual == 255 ? 60 : std::min<int>(b->core.qual, 60);
-                const double floor = best - mapq / 10.0;
+                const double floor = best - std::min(slippage_cap, mapq / 10.0);
                 int best_a = -1;
                 double second = -1e300;
                 for (int a = 0; a < n_alleles; ++a) {
@@ -401,8 +455,31 @@ struct chunk_caller::impl {
         auto obs = observe_indels();
         std::vector<std::vector<std::uint16_t>> depth, counts;
         count_bases(wb, we, depth, counts);
+        // Likely SNVs before BAQ (rivals of the indel sites): >= 2 reads and >= 20 % of a sample's bases.
+        std::vector<event> snv_rivals;
+        for (std::int64_t p = std::max(wb, rb + 1); p < we; ++p) {
+            const auto i = static_cast<std::size_t>(p - wb);
+            const std::uint8_t rc = ref_codes[static_cast<std::size_t>(p - rb)];
+            if (rc > 3) continue;
+            for (std::uint8_t base = 0; base < 4; ++base) {
+                if (base == rc) continue;
+                for (std::size_t s = 0; s < n_samples; ++s) {
+                    const int n = counts[s][4 * i + base];
+                    if (n >= params.min_alt_reads && n >= 0.2 * depth[s][i]) {
+                        snv_rivals.push_back({p - 1, 1, std::string(1, code_base[base])});
+                        break;
+                    }
+                }
+            }
+        }
         std::vector<std::int64_t> anchors;
-        std::set<std::tuple<std::int64_t, int, std::string>> candidates;
+        std::set<event> candidates;
+        struct pending_site {
+            site st;
+            int max_del;
+            std::vector<std::pair<int, std::string>> events;
+        };
+        std::vector<pending_site> pending;
         for (std::size_t i = 0; i < obs.size();) {
             std::size_t j = i;
             while (j < obs.size() && obs[j].anchor == obs[i].anchor) ++j;
@@ -445,7 +522,29 @@ struct chunk_caller::impl {
             site st{anchor, true, {ref_allele}, {}};
             for (const auto& [del, ins] : events)
                 st.alleles.push_back(ref_allele.substr(0, 1) + ins + ref_allele.substr(static_cast<std::size_t>(1 + del)));
-            indel_evidence(st, anchor, max_del, events);
+            pending.push_back({std::move(st), max_del, std::move(events)});
+        }
+        for (auto& [st, max_del, events] : pending) {
+            // Rivals: the nearest candidate indels (other anchors) and SNVs within rival_zone of this site.
+            const std::int64_t lo = st.pos + 1, hi = st.pos + 1 + max_del;
+            std::vector<std::pair<std::int64_t, event>> near;
+            auto consider = [&](const event& e) {
+                const auto& [a2, d2, i2] = e;
+                if (a2 == st.pos) return;
+                const std::int64_t b0 = a2 + 1, b1 = a2 + 1 + d2;
+                const std::int64_t gap = std::max<std::int64_t>({0, b0 - hi, lo - b1});
+                if (gap <= rival_zone) near.push_back({gap, e});
+            };
+            for (auto it = candidates.lower_bound({st.pos - 200, -1, {}}); it != candidates.end() && std::get<0>(*it) <= hi + rival_zone; ++it)
+                consider(*it);
+            for (auto it = std::lower_bound(snv_rivals.begin(), snv_rivals.end(), event{lo - rival_zone - 1, -1, {}});
+                 it != snv_rivals.end() && std::get<0>(*it) <= hi + rival_zone; ++it)
+                consider(*it);
+            std::sort(near.begin(), near.end());
+            std::vector<event> rivals;
+            for (const auto& n : near)
+                if (rivals.size() < max_rivals) rivals.push_back(n.second);
+            indel_evidence(st, st.pos, max_del, events, rivals);
             sites.push_back(std::move(st));
         }
         std::sort(anchors.begin(), anchors.end());
