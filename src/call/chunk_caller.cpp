@@ -340,7 +340,7 @@ struct chunk_caller::impl {
     static bool disjoint(const event& a, const event& b) {
         const std::int64_t a0 = std::get<0>(a) + 1, a1 = a0 + std::get<1>(a);
         const std::int64_t b0 = std::get<0>(b) + 1, b1 = b0 + std::get<1>(b);
-        return a1 < b0 || b1 < a0;
+        return a1 <= b0 || b1 <= a0;  // touching is fine (e.g. a deletion and the SNV right after it)
     }
 
     // Length of the repeat tract that starts after the anchor, in units of the event's sequence.
