@@ -377,17 +377,36 @@ struct chunk_caller::impl {
             max_len = std::max({max_len, del, static_cast<int>(ins.size())});
             tract = std::max(tract, tract_length(site_events.back()));
         }
+        // Backgrounds: one rival or two disjoint rivals (variants in cis), each alone (REF) and with each
+        // ALT allele it does not overlap.
+        std::vector<event> usable;
         for (const auto& r : rivals) {
             const auto& [a2, d2, i2] = r;
             if (a2 <= hb || a2 + d2 + 1 >= he) continue;
-            haps.push_back(haplotype(hb, he, {r}));
-            owner.push_back(0);
+            usable.push_back(r);
             max_len = std::max({max_len, d2, static_cast<int>(i2.size())});
+        }
+        std::vector<std::vector<event>> backgrounds;
+        for (std::size_t i = 0; i < usable.size(); ++i) {
+            backgrounds.push_back({usable[i]});
+            for (std::size_t j = i + 1; j < usable.size(); ++j)
+                if (disjoint(usable[i], usable[j])) backgrounds.push_back({usable[i], usable[j]});
+        }
+        auto by_position = [](const event& x, const event& y) {
+            return std::tie(std::get<0>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<1>(y));
+        };
+        for (auto& bg : backgrounds) {
+            std::sort(bg.begin(), bg.end(), by_position);
+            haps.push_back(haplotype(hb, he, bg));
+            owner.push_back(0);
             for (std::size_t a = 0; a < site_events.size(); ++a) {
-                if (!disjoint(site_events[a], r)) continue;
-                std::vector<event> both{site_events[a], r};
-                if (std::get<0>(r) < anchor) std::swap(both[0], both[1]);
-                haps.push_back(haplotype(hb, he, both));
+                bool fits = true;
+                for (const auto& r : bg) fits = fits && disjoint(site_events[a], r);
+                if (!fits) continue;
+                std::vector<event> with = bg;
+                with.push_back(site_events[a]);
+                std::sort(with.begin(), with.end(), by_position);
+                haps.push_back(haplotype(hb, he, with));
                 owner.push_back(static_cast<int>(a + 1));
             }
         }
@@ -528,18 +547,18 @@ struct chunk_caller::impl {
             // Rivals: the nearest candidate indels (other anchors) and SNVs within rival_zone of this site.
             const std::int64_t lo = st.pos + 1, hi = st.pos + 1 + max_del;
             std::vector<std::pair<std::int64_t, event>> near;
-            auto consider = [&](const event& e) {
+            auto consider = [&](const event& e, bool indel) {
                 const auto& [a2, d2, i2] = e;
-                if (a2 == st.pos) return;
+                if (indel && a2 == st.pos) return;  // this site's own alleles
                 const std::int64_t b0 = a2 + 1, b1 = a2 + 1 + d2;
                 const std::int64_t gap = std::max<std::int64_t>({0, b0 - hi, lo - b1});
                 if (gap <= rival_zone) near.push_back({gap, e});
             };
             for (auto it = candidates.lower_bound({st.pos - 200, -1, {}}); it != candidates.end() && std::get<0>(*it) <= hi + rival_zone; ++it)
-                consider(*it);
+                consider(*it, true);
             for (auto it = std::lower_bound(snv_rivals.begin(), snv_rivals.end(), event{lo - rival_zone - 1, -1, {}});
                  it != snv_rivals.end() && std::get<0>(*it) <= hi + rival_zone; ++it)
-                consider(*it);
+                consider(*it, false);
             std::sort(near.begin(), near.end());
             std::vector<event> rivals;
             for (const auto& n : near)
