@@ -22,7 +22,7 @@ struct call_options {
     double min_qual = 20;                    ///< QUAL below: FILTER LowQual
     int min_depth = 5;                       ///< site DP (all samples) below: FILTER LowDepth
     double snv_prior = 1e-3;                 ///< prior probability that a site holds an SNV
-    double indel_prior = 1.25e-4;            ///< prior probability that a site holds an indel
+    double indel_prior = 1e-3;               ///< prior probability that a site holds an indel (as bcftools call -P)
     std::int64_t chunk_size = 100000;        ///< bases per work unit
     int threads = 1;
     std::string command_line;                ///< for ##precisCommand

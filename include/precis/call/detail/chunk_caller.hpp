@@ -26,7 +26,7 @@ struct caller_params {
     double min_qual = 20;
     int min_depth = 5;
     double snv_prior = 1e-3;
-    double indel_prior = 1.25e-4;
+    double indel_prior = 1e-3;
     int min_alt_reads = 2;
     double min_snv_fraction = 0.1;
     double min_indel_fraction = 0.05;
