@@ -23,7 +23,7 @@ void add_reads(sample_evidence& ev, int n, int a, double e) {
 
 }  // namespace
 
-TEST(genotyper, vcf_genotype_order) {
+TEST(call_genotyper, vcf_genotype_order) {
     EXPECT_EQ(genotype_count(2), 3);
     EXPECT_EQ(genotype_count(3), 6);
     EXPECT_EQ(genotype_index(0, 0), 0);
@@ -33,7 +33,7 @@ TEST(genotyper, vcf_genotype_order) {
     EXPECT_EQ(genotype_index(2, 2), 5);
 }
 
-TEST(genotyper, het_hom_and_ref) {
+TEST(call_genotyper, het_hom_and_ref) {
     sample_evidence het, hom, ref;
     add_reads(het, 10, 0, 0.01);
     add_reads(het, 10, 1, 0.01);
@@ -55,7 +55,7 @@ TEST(genotyper, het_hom_and_ref) {
     EXPECT_NEAR(c.freq[1], 3.0 / 6.0, 0.1);
 }
 
-TEST(genotyper, one_alt_read_is_not_a_variant) {
+TEST(call_genotyper, one_alt_read_is_not_a_variant) {
     sample_evidence s;
     add_reads(s, 20, 0, 0.01);
     add_reads(s, 1, 1, 0.01);
@@ -64,7 +64,7 @@ TEST(genotyper, one_alt_read_is_not_a_variant) {
     EXPECT_LT(c.qual, 20);
 }
 
-TEST(genotyper, sample_without_reads_is_missing) {
+TEST(call_genotyper, sample_without_reads_is_missing) {
     sample_evidence s, empty;
     add_reads(s, 10, 1, 0.01);
     auto c = genotype_site({s, empty}, 2, 1e-3);
@@ -72,7 +72,7 @@ TEST(genotyper, sample_without_reads_is_missing) {
     EXPECT_EQ(c.samples[0].a1, 1);
 }
 
-TEST(realign, deletion_haplotype_fits_reads_with_the_deletion) {
+TEST(call_realign, deletion_haplotype_fits_reads_with_the_deletion) {
     // ref: 20 bases + "GATTACA" + 20 bases; alt deletes "TTA".
     std::vector<std::uint8_t> ref, alt, read, qual;
     const char* left = "ACGTTGCAACGTAGCTAGCA";
@@ -93,7 +93,7 @@ TEST(realign, deletion_haplotype_fits_reads_with_the_deletion) {
     EXPECT_NEAR(on_ref - on_alt, -4.0 - 2.0, 0.2);  // one gap of 3: open + 2 extensions
 }
 
-TEST(regions, parse_merge_and_errors) {
+TEST(call_regions, parse_merge_and_errors) {
     using precis::call::detail::parse_regions;
     std::vector<std::string> names{"chr1", "chr2"};
     std::vector<std::int64_t> lengths{1000, 500};
