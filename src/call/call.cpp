@@ -109,7 +109,9 @@ bcf_hdr_t* make_header(const call_options& o, const detail::caller_inputs& in, c
     auto add = [&](const std::string& line) {
         if (bcf_hdr_append(h, line.c_str()) != 0) throw runtime_failure("cannot build the VCF header line " + line);
     };
-    add("##FILTER=<ID=LowQual,Description=\"QUAL below " + std::to_string(o.min_qual) + " (--min-qual)\">");
+    std::ostringstream min_qual;
+    min_qual << o.min_qual;
+    add("##FILTER=<ID=LowQual,Description=\"QUAL below " + min_qual.str() + " (--min-qual)\">");
     add("##FILTER=<ID=LowDepth,Description=\"Total read depth below " + std::to_string(o.min_depth) + " (--min-depth)\">");
     add("##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Reads used at the site, all samples\">");
     add("##INFO=<ID=AC,Number=A,Type=Integer,Description=\"ALT allele count in the called genotypes\">");

@@ -636,10 +636,50 @@ struct chunk_caller::impl {
         return out;
     }
 
-    void format(const chunk& c, const site& st, std::string& out) const {
-        const int n_alleles = static_cast<int>(st.alleles.size());
-        site_call call = genotype_site(st.evidence, n_alleles, st.indel ? params.indel_prior : params.snv_prior);
+    // Keeps REF and the ALT alleles in `keep` (sorted), subsetting the evidence; trims the suffix all
+    // remaining alleles share (a dropped longer deletion leaves one), so the record stays normalised.
+    static site subset(const site& st, const std::vector<int>& keep) {
+        site out{st.pos, st.indel, {}, {}};
+        const std::size_t n_old = st.alleles.size();
+        for (int a : keep) out.alleles.push_back(st.alleles[static_cast<std::size_t>(a)]);
+        for (const auto& ev : st.evidence) {
+            sample_evidence e;
+            e.dp = ev.dp;
+            for (int a : keep) e.ad.push_back(ev.ad[static_cast<std::size_t>(a)]);
+            const std::size_t reads = ev.read_lk.size() / n_old;
+            for (std::size_t r = 0; r < reads; ++r)
+                for (int a : keep) e.read_lk.push_back(ev.read_lk[r * n_old + static_cast<std::size_t>(a)]);
+            out.evidence.push_back(std::move(e));
+        }
+        for (;;) {
+            bool trim = true;
+            for (const auto& a : out.alleles) trim = trim && a.size() >= 2 && a.back() == out.alleles[0].back();
+            if (!trim) break;
+            for (auto& a : out.alleles) a.pop_back();
+        }
+        return out;
+    }
+
+    void format(const chunk& c, const site& first, std::string& out) const {
+        const double prior = first.indel ? params.indel_prior : params.snv_prior;
+        site_call call = genotype_site(first.evidence, static_cast<int>(first.alleles.size()), prior);
         if (!call.variant()) return;
+        // ALT alleles no genotype carries are dropped and the site genotyped again without them.
+        std::vector<int> keep{0};
+        for (int a = 1; a < static_cast<int>(first.alleles.size()); ++a)
+            for (const auto& g : call.samples)
+                if (g.a1 == a || g.a2 == a) {
+                    keep.push_back(a);
+                    break;
+                }
+        site reduced;
+        if (keep.size() < first.alleles.size()) {
+            reduced = subset(first, keep);
+            call = genotype_site(reduced.evidence, static_cast<int>(reduced.alleles.size()), prior);
+            if (!call.variant()) return;
+        }
+        const site& st = keep.size() < first.alleles.size() ? reduced : first;
+        const int n_alleles = static_cast<int>(st.alleles.size());
         int dp = 0, an = 0;
         std::vector<int> ac(static_cast<std::size_t>(n_alleles), 0);
         for (std::size_t s = 0; s < st.evidence.size(); ++s) {
