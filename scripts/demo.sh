@@ -28,6 +28,9 @@ diff <(bcftools norm -m- "$world/cohort.vcf.gz" 2>/dev/null | bcftools query -f 
      <(bcftools query -f '%CHROM\t%POS\t%REF\t%ALT[\t%GT]\n' runs/demo/cohort.roundtrip.vcf.gz) >/dev/null \
   && echo "round trip: genotypes identical"
 for p in runs/demo/P*.bam; do samtools quickcheck "$p" && echo "$(basename "$p"): $(samtools view -c -F 0x904 "$p") reads, $(samtools view -c -F 0x904 -q 20 "$p") at MAPQ >= 20"; done
+for p in runs/demo/P*.calls.vcf.gz; do
+  echo "$(basename "$p"): $(bcftools view -H -f PASS "$p" | wc -l) PASS calls; vs truth: $(bcftools isec -n=2 -c none "$p" runs/demo/world/patients/$(basename "$p" .calls.vcf.gz).truth.vcf.gz 2>/dev/null | wc -l) shared of $(bcftools view -H runs/demo/world/patients/$(basename "$p" .calls.vcf.gz).truth.vcf.gz | wc -l) true"
+done
 bcftools view -h runs/demo/P0001.annotated.vcf.gz | grep -q '^##INFO=<ID=CSQ' && echo "annotation: CSQ declared"
 for p in runs/demo/P*.findings.tsv; do echo "$(basename "$p" .findings.tsv) reportable findings: $(( $(wc -l <"$p") - 1 ))"; done
 echo "risk model: test AUC $(h5dump -a /metrics/auc runs/demo/model.h5 2>/dev/null | awk '/\(0\)/ {print $2}'), $(( $(wc -l <runs/demo/scores.tsv) - 1 )) samples scored"
@@ -66,5 +69,4 @@ Demo finished. Outputs:
       risk reports per patient (pseudonymised; mapping in runs/demo/secure/pseudonyms.tsv) and the cohort summary
   runs/demo.run/
       the run's manifest, provenance ledger (precis ledger verify runs/demo.run) and step logs
-Stages not in this version yet: call
 EOT

@@ -14,7 +14,7 @@ packages=(
   # SIMD Smith-Waterman for precis align (src/align/sources.cmake)
   libparasail-dev
   # validation and peer tools used by tests, demo and benchmarks
-  hdf5-tools samtools bcftools tabix time
+  hdf5-tools samtools bcftools tabix time bwa
   # a private Slurm cluster for the workflow tests (tests/slurm/)
   slurmctld slurmd slurm-client munge
   # real data used by tests and benchmarks (shared/DATA.md)

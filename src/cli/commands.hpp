@@ -29,5 +29,6 @@ int run_ledger(int argc, char** argv, MPI_Comm comm);
 bool command_available(const char* name);
 int run_index(int argc, char** argv, MPI_Comm comm);
 int run_align(int argc, char** argv, MPI_Comm comm);
+int run_call(int argc, char** argv, MPI_Comm comm);
 
 }  // namespace precis::cli

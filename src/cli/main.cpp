@@ -21,7 +21,7 @@ const command commands[] = {
     {"simulate", "Data", "simulate a reference, genes, known variants, a cohort and patient reads", precis::cli::run_simulate},
     {"index", "Read path", "build the aligner index of a reference FASTA", precis::cli::run_index},
     {"align", "Read path", "align FASTQ reads to a sorted, indexed BAM", precis::cli::run_align},
-    {"call", "Read path", "call germline SNVs and indels from BAMs to VCF", nullptr},
+    {"call", "Read path", "call germline SNVs and indels from BAMs to VCF", precis::cli::run_call},
     {"annotate", "Variants", "consequences, HGVS, ClinVar and frequencies for a VCF", precis::cli::run_annotate},
     {"convert", "Cohort", "convert a VCF/BCF (+ phenotypes, covariates) to cohort HDF5", precis::cli::run_convert},
     {"export", "Cohort", "write a cohort HDF5 file back as VCF/BCF", precis::cli::run_export},

@@ -17,7 +17,7 @@ variants = 600
 causal = 5
 heritability = 0.8
 patients = 2
-coverage = 2
+coverage = 10
 [index]
 ref = $1/world/reference.fa
 out = $1/reference.pidx
@@ -28,6 +28,10 @@ reads1 = $1/world/patients/{patient}_R1.fq.gz
 reads2 = $1/world/patients/{patient}_R2.fq.gz
 out = $1/{patient}.bam
 read-group = @RG\\tID:{patient}\\tSM:{patient}
+[call]
+ref = $1/world/reference.fa
+bam = $1/{patient}.bam
+out = $1/{patient}.calls.vcf.gz
 [convert]
 vcf = $1/world/cohort.vcf.gz
 phenotypes = $1/world/phenotypes.tsv
@@ -39,7 +43,7 @@ out = $1/roundtrip.vcf.gz
 [annotate]
 ref = $1/world/reference.fa
 genes = $1/world/genes.gff3
-vcf = $1/world/patients/{patient}.truth.vcf.gz
+vcf = $1/{patient}.calls.vcf.gz
 known = $1/world/clinvar.vcf.gz
 out = $1/{patient}.annotated.vcf.gz
 findings = $1/{patient}.findings.tsv
@@ -69,7 +73,7 @@ model = $1/model.h5
 cohort = $1/cohort.h5
 out = $1/scores.tsv
 [patients]
-vcfs = $1/world/patients/*.truth.vcf.gz
+vcfs = $1/P*.calls.vcf.gz
 out-dir = $1/patients
 model = $1/model.h5
 cohort = $1/cohort.h5

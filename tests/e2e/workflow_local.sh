@@ -14,15 +14,15 @@ ran() { grep -o '^== [^ ]* (' "$1" | awk '{print $2}' | tr '\n' ' ' | sed 's/ $/
 
 # 1. A full run: every step, in graph order, annotate once per patient.
 wf >run1.log 2>&1 || fail "first run: $(tail -30 run1.log)"
-[ "$(ran run1.log)" = "simulate index align[1] align[2] convert export annotate[1] annotate[2] qc pca gwas train score patients report" ] \
-  && pass "first run ran all 15 steps: $(ran run1.log)" || fail "first run ran: $(ran run1.log)"
-for f in P0001.bam P0002.bam.bai cohort.h5 roundtrip.vcf.gz roundtrip.vcf.gz.tbi P0001.findings.tsv P0002.findings.tsv P0002.annotated.vcf.gz \
+[ "$(ran run1.log)" = "simulate index align[1] align[2] call[1] call[2] convert export annotate[1] annotate[2] qc pca gwas train score patients report" ] \
+  && pass "first run ran all 17 steps: $(ran run1.log)" || fail "first run ran: $(ran run1.log)"
+for f in P0001.bam P0002.bam.bai P0001.calls.vcf.gz P0002.calls.vcf.gz.tbi cohort.h5 roundtrip.vcf.gz roundtrip.vcf.gz.tbi P0001.findings.tsv P0002.findings.tsv P0002.annotated.vcf.gz \
          qc.variants.tsv gwas.disease.glm.logistic.hybrid model.h5 model.pgs.txt scores.tsv patients/scores.tsv \
          reports/cohort.html reports/cohort.json; do
   [ -s "w/$f" ] || fail "missing output w/$f"
 done
 [ ! -d run/stage ] || [ -z "$(ls -A run/stage)" ] && pass "no staged leftovers" || fail "staging left: $(ls -R run/stage)"
-[ "$(wc -l <run/ledger.tsv)" -eq 15 ] && pass "ledger has 15 records" || fail "ledger: $(wc -l <run/ledger.tsv) records"
+[ "$(wc -l <run/ledger.tsv)" -eq 17 ] && pass "ledger has 17 records" || fail "ledger: $(wc -l <run/ledger.tsv) records"
 "$precis" ledger verify run >verify.txt 2>&1 && pass "ledger verify: $(cat verify.txt)" || fail "ledger verify: $(cat verify.txt)"
 grep -q 'command=precis annotate --config w.ini' run/ledger.tsv && grep -q 'versions=precis ' run/ledger.tsv \
   && pass "records carry the command line and versions" || fail "record fields: $(head -c 600 run/ledger.tsv)"
@@ -30,7 +30,7 @@ cp w/scores.tsv scores.first.tsv
 
 # 2. A second run does nothing.
 wf >run2.log 2>&1 || fail "second run: $(cat run2.log)"
-grep -q "all 15 steps are up to date; nothing to run" run2.log && [ -z "$(ran run2.log)" ] \
+grep -q "all 17 steps are up to date; nothing to run" run2.log && [ -z "$(ran run2.log)" ] \
   && pass "second run ran nothing" || fail "second run: $(cat run2.log)"
 
 # 3. Deleting one intermediate output reruns exactly its producer and everything downstream.

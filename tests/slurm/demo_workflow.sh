@@ -31,7 +31,7 @@ submit() { "$precis" workflow run "$1" --config "$2.ini" --executor slurm --run-
 write_workflow_config slurm
 submit "$graph" slurm >jobs.txt 2>submit.err || fail "submission: $(cat submit.err)"
 ids=($(awk '{print $2}' jobs.txt))
-[ ${#ids[@]} -eq 13 ] && pass "submitted 13 jobs (align and annotate as array jobs): $(tr '\n' ' ' <jobs.txt)" \
+[ ${#ids[@]} -eq 14 ] && pass "submitted 14 jobs (align, call and annotate as array jobs): $(tr '\n' ' ' <jobs.txt)" \
   || fail "submission: $(cat jobs.txt submit.err)"
 grep -q "^annotate " jobs.txt && [ "$(awk '$1 == "annotate"' slurm.run/jobs.tsv | cut -f3)" = "1,2" ] \
   && pass "annotate submitted as array tasks 1,2" || fail "annotate array: $(cat slurm.run/jobs.tsv)"
@@ -41,7 +41,7 @@ for i in "${!ids[@]}"; do
   [ "$state" = COMPLETED ] && pass "job ${ids[$i]} completed" || fail "job ${ids[$i]} $state: $(cat slurm.run/logs/*${ids[$i]}* 2>/dev/null | tail -20)"
 done
 "$precis" workflow status "$graph" --config slurm.ini --run-dir slurm.run >status.txt 2>&1
-[ "$(grep -c ' done ' status.txt)" -eq 15 ] && pass "status: all 15 steps done" || fail "status: $(cat status.txt)"
+[ "$(grep -c ' done ' status.txt)" -eq 17 ] && pass "status: all 17 steps done" || fail "status: $(cat status.txt)"
 "$precis" ledger verify slurm.run >verify.txt 2>&1 && pass "ledger verify: $(cat verify.txt)" || fail "ledger: $(cat verify.txt)"
 grep -q 'job=[0-9]*_2' slurm.run/ledger.tsv && pass "array task records name their job (ID_TASK)" || fail "no array job in ledger"
 
@@ -49,7 +49,7 @@ grep -q 'job=[0-9]*_2' slurm.run/ledger.tsv && pass "array task records name the
 write_workflow_config local
 "$precis" workflow run "$graph" --config local.ini --executor local --run-dir local.run --ranks 2 >local.log 2>&1 \
   || fail "local run: $(tail -30 local.log)"
-for f in world/cohort.vcf.gz world/phenotypes.tsv P0001.findings.tsv P0002.findings.tsv qc.variants.tsv \
+for f in P0001.calls.vcf.gz P0002.calls.vcf.gz world/cohort.vcf.gz world/phenotypes.tsv P0001.findings.tsv P0002.findings.tsv qc.variants.tsv \
          gwas.disease.glm.logistic.hybrid scores.tsv patients/scores.tsv; do
   [ -s "slurm/$f" ] && cmp -s "slurm/$f" "local/$f" && pass "$f equal (slurm vs local)" || fail "$f differs or is missing"
 done
