@@ -49,7 +49,11 @@ grep -q 'job=[0-9]*_2' slurm.run/ledger.tsv && pass "array task records name the
 write_workflow_config local
 "$precis" workflow run "$graph" --config local.ini --executor local --run-dir local.run --ranks 2 >local.log 2>&1 \
   || fail "local run: $(tail -30 local.log)"
-for f in P0001.calls.vcf.gz P0002.calls.vcf.gz world/cohort.vcf.gz world/phenotypes.tsv P0001.findings.tsv P0002.findings.tsv qc.variants.tsv \
+for p in P0001 P0002; do  # the headers name the run's own paths; the records must be equal
+  cmp -s <(bcftools view -H "slurm/$p.calls.vcf.gz") <(bcftools view -H "local/$p.calls.vcf.gz") \
+    && pass "$p.calls.vcf.gz records equal (slurm vs local)" || fail "$p.calls.vcf.gz differs or is missing"
+done
+for f in world/cohort.vcf.gz world/phenotypes.tsv P0001.findings.tsv P0002.findings.tsv qc.variants.tsv \
          gwas.disease.glm.logistic.hybrid scores.tsv patients/scores.tsv; do
   [ -s "slurm/$f" ] && cmp -s "slurm/$f" "local/$f" && pass "$f equal (slurm vs local)" || fail "$f differs or is missing"
 done
@@ -122,7 +126,8 @@ convert   jobs/convert.sh   annotate  in=vcf,phenotypes,covariates out=out
 export    jobs/export.sh    convert   in=cohort out=out
 EOG
 write_workflow_config broken
-sed -i 's/^patient = P0001, P0002$/patient = P0001, P0009/' broken.ini
+sed -i -e 's/^patient = P0001, P0002$/patient = P0001, P0009/' \
+  -e 's#^vcf = broken/{patient}.calls.vcf.gz#vcf = broken/world/patients/{patient}.truth.vcf.gz#' broken.ini
 submit fail.graph broken >jobs_broken.txt 2>&1 || fail "broken submission: $(cat jobs_broken.txt)"
 ids=($(awk '$2 ~ /^[0-9]+$/ {print $2}' jobs_broken.txt))
 wait_jobs "${ids[@]}"
