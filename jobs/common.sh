@@ -39,6 +39,13 @@ if [ -n "${PRECIS_RUN_DIR:-}" ] && [ -n "${PRECIS_GRAPH:-}" ] && [ -n "${PRECIS_
   trap 'exit 143' TERM
 fi
 
+# precis_config_value SECTION KEY [FILE]: the first value of KEY in [SECTION] of FILE (default: the job's
+# config), trimmed; empty when absent. For job scripts that read their own sections.
+precis_config_value() {
+  awk -v s="[$1]" -v k="$2" '/^\[/ {in_s = ($0 == s)} in_s && $0 ~ "^" k "[ \t]*=" {
+    sub(/^[^=]*=[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit}' "${3:-$job_config}"
+}
+
 # By hand, an array task (sbatch --array=1-2 jobs/annotate.sh CFG) gets its own config: {NAME} replaced by
 # the task's item of [workflow] NAME.
 task_id=${SLURM_ARRAY_TASK_ID:-${PRECIS_TASK:-0}}

@@ -12,18 +12,13 @@ set -euo pipefail
 [ -n "${SLURM_JOB_ID:-}" ] && home=${PRECIS_HOME:-$SLURM_SUBMIT_DIR} || home=${PRECIS_HOME:-$(dirname "$0")/..}
 source "$home/jobs/common.sh"
 
-# ini_get SECTION KEY: the value of KEY in [SECTION] of the job's config (the staged one under precis workflow) (empty when absent).
-ini_get() {
-  awk -v s="[$1]" -v k="$2" '/^\[/ {in_s = ($0 == s)} in_s && $0 ~ "^" k "[ \t]*=" {
-    sub(/^[^=]*=[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit}' "$run_config"
-}
-vcfs=$(ini_get patients vcfs)
-out=$(ini_get patients out-dir)
-model=$(ini_get patients model)
-cohort=$(ini_get patients cohort)
+# Under precis workflow, run_config is the staged config (its out-dir is the step's staging directory).
+vcfs=$(precis_config_value patients vcfs "$run_config")
+out=$(precis_config_value patients out-dir "$run_config")
+model=$(precis_config_value patients model "$run_config")
+cohort=$(precis_config_value patients cohort "$run_config")
 [ -n "$vcfs" ] && [ -n "$out" ] && [ -n "$model" ] && [ -n "$cohort" ] || {
   echo "patients: [patients] needs vcfs (a glob), out-dir, model and cohort in $job_config" >&2; exit 2; }
-# Under precis workflow, out-dir is the step's staging directory (moved into place by precis_done).
 mkdir -p "$out"
 shopt -s nullglob
 # shellcheck disable=SC2206

@@ -13,16 +13,15 @@ set -euo pipefail
 [ -n "${SLURM_JOB_ID:-}" ] && home=${PRECIS_HOME:-$SLURM_SUBMIT_DIR} || home=${PRECIS_HOME:-$(dirname "$0")/..}
 source "$home/jobs/common.sh"
 
-key=$(awk '/^\[/ {in_s = ($0 == "[report]")} in_s && /^key[ \t]*=/ {sub(/^[^=]*=[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit}' "$job_config")
+key=$(precis_config_value report key)
 if [ -n "$key" ] && [ ! -e "$key" ]; then
   (umask 077 && mkdir -p "$(dirname "$key")" && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$key")
   echo "report: created a new site key $key (mode 0600)"
 fi
-# A [report] section with {NAME} placeholders is a per-item array stage (workflows/patient-only.graph):
+# An out-dir with a {NAME} placeholder makes report a per-item array stage (workflows/patient-only.graph):
 # each task reports its own item, so it is not sharded again.
-per_item=$(awk '/^\[/ {in_s = ($0 == "[report]")} in_s && /^[^#]*\{[a-z]+\}/ {print "yes"; exit}' "$job_config")
 shard=()
-if [ -z "$per_item" ] && [ -n "${SLURM_ARRAY_TASK_ID:-}" ] && [ -n "${SLURM_ARRAY_TASK_COUNT:-}" ]; then
+if [[ "$(precis_config_value report out-dir)" != *"{"* ]] && [ -n "${SLURM_ARRAY_TASK_ID:-}" ] && [ -n "${SLURM_ARRAY_TASK_COUNT:-}" ]; then
   shard=(--shard "$((SLURM_ARRAY_TASK_ID - ${SLURM_ARRAY_TASK_MIN:-0}))/$SLURM_ARRAY_TASK_COUNT")
 fi
 precis_mpi report "${shard[@]}"

@@ -146,11 +146,11 @@ void set_job_env(const loaded& l, const std::string& stage) {
 
 // ---- run -------------------------------------------------------------------------------------------
 
-int run_local(const loaded& l, const std::vector<planned>& todo, int ranks) {
+int run_local(const loaded& l, const std::vector<planned>& pending, int ranks) {
     std::set<std::string> failed_stages;
     int failures = 0;
     ::setenv("PRECIS_RANKS", std::to_string(ranks).c_str(), 1);
-    for (const auto& p : todo) {
+    for (const auto& p : pending) {
         if (!p.run) continue;
         std::string blocked;
         for (const auto& a : l.g.ancestors(p.s.of->name))
@@ -223,7 +223,7 @@ bool alive(const std::string& state) {
            state == "SUSPENDED" || state == "REQUEUED";
 }
 
-int run_slurm(const loaded& l, const std::vector<planned>& todo, const std::vector<std::string>& extra) {
+int run_slurm(const loaded& l, const std::vector<planned>& pending, const std::vector<std::string>& extra) {
     // Steps still queued or running from an earlier submission are not submitted again.
     std::map<std::string, std::string> last_job;
     for (const auto& [stage, id] : l.dir.jobs()) last_job[stage] = id;
@@ -234,7 +234,7 @@ int run_slurm(const loaded& l, const std::vector<planned>& todo, const std::vect
     std::map<std::string, std::string> job_of;  // stage -> job id waited on in this submission
     std::map<std::string, std::vector<int>> tasks;
     std::vector<std::string> order;
-    for (const auto& p : todo) {
+    for (const auto& p : pending) {
         if (!p.run) continue;
         if (!tasks.count(p.s.of->name)) order.push_back(p.s.of->name);
         tasks[p.s.of->name].push_back(p.s.task);
@@ -301,7 +301,7 @@ int run_slurm(const loaded& l, const std::vector<planned>& todo, const std::vect
 int status(const loaded& l) {
     auto steps = expand(l.g, l.config);
     auto manifest = l.dir.manifest();
-    auto todo = plan(l.g, l.config, l.home, l.dir, version());
+    auto pending = plan(l.g, l.config, l.home, l.dir, version());
     std::map<std::string, std::string> last_job;
     for (const auto& [stage, id] : l.dir.jobs()) last_job[stage] = id;
     std::vector<std::string> ids;
@@ -312,7 +312,7 @@ int status(const loaded& l) {
     std::printf("%-14s %-10s %-12s %s\n", "STEP", "STATE", "JOB", "DETAIL");
     for (size_t i = 0; i < steps.size(); ++i) {
         const step& s = steps[i];
-        const planned& p = todo[i];
+        const planned& p = pending[i];
         auto it = manifest.find(s.id());
         std::string state, detail, job_name = "-";
         std::optional<std::pair<std::string, std::string>> q;
@@ -607,9 +607,9 @@ int run_workflow(int argc, char** argv, MPI_Comm) {
         int ranks = vm["ranks"].as<int>();
         if (ranks < 1) throw input_error("precis workflow run: --ranks must be at least 1");
         loaded l = load(vm, true);
-        auto todo = plan(l.g, l.config, l.home, l.dir, version());
+        auto pending = plan(l.g, l.config, l.home, l.dir, version());
         int n = 0;
-        for (const auto& p : todo) {
+        for (const auto& p : pending) {
             n += p.run;
             if (!p.run || vm["dry-run"].as<bool>())  // stderr: stdout carries the "stage job_id" lines
                 std::fprintf(stderr, "%s %s: %s\n", p.run ? "run " : "skip", p.s.id().c_str(), p.reason.c_str());
@@ -617,10 +617,10 @@ int run_workflow(int argc, char** argv, MPI_Comm) {
         if (vm["dry-run"].as<bool>()) return 0;
         fs::create_directories(l.dir.path());
         if (n == 0) {
-            std::printf("precis workflow: all %zu steps are up to date; nothing to run\n", todo.size());
+            std::printf("precis workflow: all %zu steps are up to date; nothing to run\n", pending.size());
             return 0;
         }
-        return executor == "local" ? run_local(l, todo, ranks) : run_slurm(l, todo, words(vm["sbatch"].as<std::string>()));
+        return executor == "local" ? run_local(l, pending, ranks) : run_slurm(l, pending, words(vm["sbatch"].as<std::string>()));
     }
     if (action == "status") return status(load(vm, false));
     if (action == "cancel") return cancel(load(vm, false));

@@ -49,6 +49,15 @@ std::vector<double> local_pgs(const detail::training_data& t, const std::vector<
     return out;
 }
 
+// Squared Pearson correlation of predictions and outcomes (the gaussian test r2).
+double squared_correlation(std::vector<double> predicted, std::vector<double> observed) {
+    Eigen::Map<Eigen::VectorXd> a(predicted.data(), static_cast<Eigen::Index>(predicted.size())),
+        b(observed.data(), static_cast<Eigen::Index>(observed.size()));
+    const double r = ((a.array() - a.mean()) * (b.array() - b.mean())).sum() /
+                     std::sqrt((a.array() - a.mean()).square().sum() * (b.array() - b.mean()).square().sum());
+    return r * r;
+}
+
 // The genotype part of a linear predictor: eta minus the intercept and the dense (unpenalised) columns.
 std::vector<double> genomic_part(const design& d, const coefficients& c, std::vector<double> eta) {
     const auto n = static_cast<std::size_t>(d.n_local);
@@ -123,13 +132,10 @@ void fit_fusion(risk_model& m, const detail::training_data& t, const train_optio
         log.info("mlp (", net.inputs.size(), " inputs, ", net.hidden, " hidden): test AUC ", m.test_auc.auc, " [",
                  m.test_auc.lower, ", ", m.test_auc.upper, "]; the elastic net alone: ", m.linear_test_auc);
     } else {
-        Eigen::Map<Eigen::VectorXd> a(out_test.data(), static_cast<Eigen::Index>(out_test.size())),
-            b(y_test.data(), static_cast<Eigen::Index>(y_test.size()));
-        const double r = ((a.array() - a.mean()) * (b.array() - b.mean())).sum() /
-                         std::sqrt((a.array() - a.mean()).square().sum() * (b.array() - b.mean()).square().sum());
-        log.info("mlp (", net.inputs.size(), " inputs, ", net.hidden, " hidden): test r2 ", r * r,
+        const double r2 = squared_correlation(out_test, y_test);
+        log.info("mlp (", net.inputs.size(), " inputs, ", net.hidden, " hidden): test r2 ", r2,
                  "; the elastic net alone: ", m.test_r2);
-        m.test_r2 = r * r;
+        m.test_r2 = r2;
     }
     m.model_type = "mlp";
 }
@@ -261,11 +267,7 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
         m.calibration = fit_recalibration(oof[best], y_train);
         log.info("test AUC ", m.test_auc.auc, " [", m.test_auc.lower, ", ", m.test_auc.upper, "], n = ", m.n_test);
     } else {
-        Eigen::Map<Eigen::VectorXd> a(p_test.data(), static_cast<Eigen::Index>(p_test.size())),
-            b(y_test.data(), static_cast<Eigen::Index>(y_test.size()));
-        double r = ((a.array() - a.mean()) * (b.array() - b.mean())).sum() /
-                   std::sqrt((a.array() - a.mean()).square().sum() * (b.array() - b.mean()).square().sum());
-        m.test_r2 = r * r;
+        m.test_r2 = squared_correlation(p_test, y_test);
         m.test.n = m.n_test;
         log.info("test r2 ", m.test_r2, ", n = ", m.n_test);
     }
