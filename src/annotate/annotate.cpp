@@ -189,6 +189,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
     }
     gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
+    malloc_trim(0);  // the reader's temporaries (several times the model's size) go back to the system
     const auto& gs = genes.summary();
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
     for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);

@@ -69,7 +69,8 @@ std::string url_decode(std::string_view s) {
     return out;
 }
 
-using attributes = std::unordered_map<std::string, std::string>;
+// A handful of key/value pairs per feature: a flat vector (a hash map per feature cost ~1 kB each).
+using attributes = std::vector<std::pair<std::string, std::string>>;
 
 // GFF3 `key=value;...` or GTF `key "value"; ...`; repeated GTF keys (tag) are joined with commas.
 attributes parse_attributes(std::string_view text, bool& gtf) {
@@ -91,15 +92,28 @@ attributes parse_attributes(std::string_view text, bool& gtf) {
             while (!value.empty() && (value.back() == '"' || value.back() == ' ')) value.remove_suffix(1);
         }
         std::string v = gtf ? std::string(value) : url_decode(value);
-        auto [it, fresh] = out.emplace(key, v);
-        if (!fresh) it->second += "," + v;
+        auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
+        if (it == out.end()) out.emplace_back(std::move(key), std::move(v));
+        else it->second += "," + v;
     }
     return out;
 }
 
+// Drops the attributes nothing below reads (descriptions, versions, ...): genes and transcripts are held
+// until the end of the file, and their full attribute maps made most of the reader's peak memory
+// (~3 kB a transcript, ~0.8 GB for a GENCODE-sized file).
+void keep_used(attributes& a) {
+    static const std::unordered_set<std::string> used = {"ID", "Parent", "transcript_id", "gene_id", "gene_name", "gene",
+                                                         "Name", "biotype", "transcript_biotype", "transcript_type",
+                                                         "tag", "protein_id"};
+    a.erase(std::remove_if(a.begin(), a.end(), [](const auto& kv) { return !used.count(kv.first); }), a.end());
+    a.shrink_to_fit();
+}
+
 std::string get(const attributes& a, std::initializer_list<const char*> keys) {
     for (const char* k : keys)
-        if (auto it = a.find(k); it != a.end()) return it->second;
+        for (const auto& [key, value] : a)
+            if (key == k) return value;
     return {};
 }
 
@@ -196,6 +210,7 @@ gene_model read_gene_model(const std::filesystem::path& path, const std::vector<
         f.phase = col[7] == "1" ? 1 : col[7] == "2" ? 2 : 0;
         bool gtf = false;
         f.attrs = parse_attributes(col[8], gtf);
+        keep_used(f.attrs);
         std::string id = gtf ? "" : get(f.attrs, {"ID"});
         std::string parent = gtf ? "" : get(f.attrs, {"Parent"});
         if (gtf) {
@@ -266,7 +281,8 @@ gene_model read_gene_model(const std::filesystem::path& path, const std::vector<
     std::unordered_set<std::string> gene_ids;
     std::vector<transcript> out;
     for (const std::string& key : tx_order) {
-        raw_transcript& r = txs[key];
+        raw_transcript r = std::move(txs[key]);  // released once converted: raw and final are not both held
+        txs[key] = raw_transcript{};
         const std::string where = "line " + std::to_string(r.line) + " (" + key + ")";
         if (!r.has_self && r.cds.empty() && r.exons.empty()) continue;
         if (!r.has_self && !genes.count(key)) {
