@@ -153,6 +153,14 @@ void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number,
             out.ploidy = got / static_cast<int>(ctx.samples.size());
         }
         std::free(gt);
+        // Phase sets: phased alleles in different sets are not combined (haplotype pass only).
+        if (ctx.haplotypes && got > 0) {
+            int32_t* ps = nullptr;
+            int nps = 0;
+            if (bcf_get_format_int32(ctx.in_header, rec, "PS", &ps, &nps) == static_cast<int>(ctx.samples.size()))
+                out.phase_sets.assign(ps, ps + nps);
+            std::free(ps);
+        }
     }
     const bool with_clinvar = ctx.known->has_clinvar();
     for (int a = 1; usable && a < rec->n_allele; ++a) {

@@ -146,4 +146,49 @@ done < hagreement.txt
   && [ "$(bcftools view -h hl.vcf.gz | grep -c HCSQ)" -eq 0 ] && cmp -s <(zcat hl.vcf.gz | grep -v '^#') \
      <(bcftools annotate -x INFO/HCSQ h1.vcf.gz | zcat -f | grep -v '^#') && pass "--local-csq: no HCSQ, CSQ unchanged" \
   || fail "--local-csq"
+# Phase sets (FORMAT/PS): one set for all records combines as without PS; a set per record (PS=POS) leaves
+# only combinations in which every sample has at most one heterozygous member.
+with_ps() {  # VCF PS_EXPR OUT: PS_EXPR is "one" (PS=1) or "pos" (PS=POS)
+  zcat "$1" | awk -v mode="$2" 'BEGIN {OFS = "\t"}
+    /^##/ {print; next}
+    /^#CHROM/ {print "##FORMAT=<ID=PS,Number=1,Type=Integer,Description=\"Phase set\">"; print; next}
+    {ps = mode == "one" ? 1 : $2; $9 = $9 ":PS"; for (i = 10; i <= NF; ++i) $i = $i ":" ps; print}' | bgzip > "$3"
+  tabix -p vcf "$3"
+}
+with_ps h/cohort.vcf.gz one hps1.vcf.gz
+with_ps h/cohort.vcf.gz pos hpsp.vcf.gz
+for v in ps1 psp; do
+  "$precis" annotate --ref h/reference.fa --genes h/genes.gff3 --vcf h$v.vcf.gz --out h$v.out.vcf.gz --quiet || fail "annotate with PS ($v)"
+done
+cmp -s <(bcftools query -f '%POS\t%INFO/HCSQ\n' h1.vcf.gz) <(bcftools query -f '%POS\t%INFO/HCSQ\n' hps1.out.vcf.gz) \
+  && pass "PS: one phase set combines as without PS" || fail "PS: one phase set changes HCSQ"
+# Per HCSQ entry and listed haplotype: how many members are heterozygous in that sample ("bad" when two).
+bcftools query -f '%POS[\t%GT]\n' h/cohort.vcf.gz > h.gt
+het_pairs() {  # HCSQ VCF -> "bad total"
+  bcftools query -i 'INFO/HCSQ!="."' -f '%INFO/HCSQ\n' "$1" > "$1.hcsq"
+  python3 - h.gt "$1.hcsq" h/cohort.vcf.gz <<'PY'
+import subprocess, sys
+samples = subprocess.run(["bcftools", "query", "-l", sys.argv[3]], capture_output=True, text=True).stdout.split()
+gts = {}
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    gts[f[0]] = dict(zip(samples, f[1:]))
+bad = total = 0
+for line in open(sys.argv[2]):
+    for entry in line.rstrip("\n").split(","):
+        f = entry.split("|")
+        positions = [v.split(":")[0] for v in f[6].split("&")]
+        for hap in f[13].split("&"):
+            sample = hap.rsplit(":", 1)[0]
+            total += 1
+            het = sum(1 for p in positions if len(set(gts[p][sample].replace("|", "/").split("/"))) > 1)
+            bad += het > 1
+print(bad, total)
+PY
+}
+h1_pairs=$(het_pairs h1.vcf.gz)
+psp_pairs=$(het_pairs hpsp.out.vcf.gz)
+[ "${h1_pairs%% *}" -gt 0 ] && [ "${psp_pairs%% *}" = 0 ] && [ "${psp_pairs##* }" -gt 0 ] \
+  && pass "PS: a set per record: no combination joins two heterozygous alleles (without PS: ${h1_pairs%% *} do)" \
+  || fail "PS: a set per record: $psp_pairs (joined, total) vs without PS $h1_pairs"
 finish
