@@ -3,11 +3,14 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/kstring.h>
+#include <malloc.h>
 
 #include <algorithm>
+#include <exception>
 #include <memory>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -151,11 +154,13 @@ bool is_gene_type(const std::string& t) {
 
 }  // namespace
 
-gene_model read_gene_model(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
-                           bool strict) {
+namespace {
+
+// The transcripts of the file (and the counts in `summary`); the reader's temporaries are gone on return.
+std::vector<transcript> parse_transcripts(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
+                                          bool strict, gene_model_summary& summary) {
     std::unique_ptr<BGZF, bgzf_closer> file(bgzf_open(path.c_str(), "r"));
     if (!file) throw input_error(path.string() + ": cannot open the gene annotation");
-    gene_model_summary summary;
     auto skip = [&](const std::string& reason, const std::string& example) {
         ++summary.skipped[reason];
         if (summary.examples.size() < 5) summary.examples.push_back(reason + ": " + example);
@@ -354,7 +359,33 @@ gene_model read_gene_model(const std::filesystem::path& path, const std::vector<
         out.push_back(std::move(t));
     }
     summary.genes = static_cast<std::int64_t>(gene_ids.size());
-    gene_model model(std::move(out));
+    return out;
+}
+
+}  // namespace
+
+gene_model read_gene_model(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
+                           bool strict) {
+    gene_model_summary summary;
+    // Parsed on a thread of its own, so that the reader's temporaries (several times the model's size) and
+    // the parsed copy live in that thread's malloc arena; the model is then copied into this thread's arena,
+    // packed, and the other arena, wholly free, goes back to the system (malloc_trim). Parsing on this
+    // thread left the model scattered among the temporaries' holes: a GENCODE-sized file (250k
+    // transcripts) pinned ~0.5 GB for a ~0.1 GB model.
+    std::vector<transcript> parsed;
+    std::exception_ptr failure;
+    std::thread([&] {
+        try {
+            parsed = parse_transcripts(path, known_contigs, strict, summary);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }).join();
+    if (failure) std::rethrow_exception(failure);
+    malloc_trim(0);  // the temporaries' pages, before the copy adds its own
+    std::vector<transcript> packed(parsed.begin(), parsed.end());
+    parsed = std::vector<transcript>();
+    gene_model model(std::move(packed));
     model.summary() = summary;
     return model;
 }
