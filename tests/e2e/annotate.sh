@@ -48,6 +48,14 @@ alleles=$(bcftools view -H np1.vcf.gz | awk -F'\t' '{n += split($5, a, ",")} END
 [ "$clnsig" -gt 0 ] && pass "ClinVar CLNSIG on $clnsig records" || fail "no CLNSIG"
 [ "$pop_af" -gt 0 ] && pass "POP_AF on $pop_af records" || fail "no POP_AF"
 
+# The reference reader: a soft-masked (lower-case), CRLF FASTA with descriptions on its header lines,
+# bgzipped, gives the same records.
+awk '/^>/ {printf "%s some description\r\n", $0; next} {printf "%s\r\n", tolower($0)}' w/reference.fa | bgzip > softmasked.fa.gz
+samtools faidx softmasked.fa.gz
+"$precis" annotate --ref softmasked.fa.gz --genes w/genes.gff3 --vcf w/cohort.vcf.gz --out soft.vcf.gz --quiet \
+  && "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf w/cohort.vcf.gz --out plain.vcf.gz --quiet \
+  && cmp -s <(bcftools view -H soft.vcf.gz) <(bcftools view -H plain.vcf.gz) \
+  && pass "lower-case CRLF bgzipped FASTA read as the plain one" || fail "soft-masked CRLF FASTA gives other records"
 # Identical output at any rank count (decompressed VCF, TSV, findings).
 for n in 2 4; do
   cmp -s <(zcat np1.vcf.gz) <(zcat np$n.vcf.gz) && pass "VCF identical at 1 and $n ranks" || fail "VCF differs at $n ranks"
