@@ -2,12 +2,16 @@
 #include "precis/annotate/annotate.hpp"
 
 #include <htslib/bgzf.h>
+#include <htslib/hts.h>
 #include <htslib/tbx.h>
 #include <tbb/concurrent_queue.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <deque>
@@ -67,13 +71,40 @@ void write_bgzf(BGZF* f, const std::string& text, const std::filesystem::path& p
     if (!text.empty() && bgzf_write(f, text.data(), text.size()) < 0) throw runtime_failure(path.string() + ": write failed");
 }
 
-// Appends `part` (a BGZF file) without its EOF block to `out`.
-void append_bgzf_part(std::ofstream& out, const std::filesystem::path& part) {
+// Appends `part` (a BGZF file) without its EOF block to `out`; returns the bytes appended.
+std::uint64_t append_bgzf_part(std::ofstream& out, const std::filesystem::path& part) {
     std::ifstream in(part, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (bytes.size() >= sizeof bgzf_eof && std::equal(bytes.end() - sizeof bgzf_eof, bytes.end(), reinterpret_cast<const char*>(bgzf_eof)))
         bytes.resize(bytes.size() - sizeof bgzf_eof);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return bytes.size();
+}
+
+// One record's entry for the .tbi, built while writing (no second pass over the output): the interval
+// and the virtual offset of the record's end relative to the start of its rank's part.
+struct index_entry {
+    std::int64_t beg, end;     // 0-based half-open, as HTSlib's VCF indexing (POS-1, POS-1+rlen)
+    std::uint64_t block;       // compressed offset of the BGZF block holding the record's end, in the part
+    std::int32_t tid;          // header contig id
+    std::uint32_t within;      // offset of the end inside that block's uncompressed data
+};
+
+// The TBI meta block (tabix's VCF preset and the contig names in header order, as HTSlib's vcf indexing).
+std::vector<std::uint8_t> tbi_meta(const bcf_hdr_t* header) {
+    const std::int32_t conf[7] = {TBX_VCF, 1, 2, 0, '#', 0, 0};
+    std::string names;
+    for (int i = 0; i < header->n[BCF_DT_CTG]; ++i) {
+        names += bcf_hdr_id2name(header, i);
+        names += '\0';
+    }
+    std::vector<std::uint8_t> meta(sizeof conf + names.size());
+    std::int32_t x[7];
+    std::copy(std::begin(conf), std::end(conf), x);
+    x[6] = static_cast<std::int32_t>(names.size());
+    std::memcpy(meta.data(), x, sizeof x);
+    std::memcpy(meta.data() + sizeof x, names.data(), names.size());
+    return meta;
 }
 
 void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
@@ -100,6 +131,12 @@ std::unordered_set<std::string> read_panel(const std::filesystem::path& path) {
 
 annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger& log) {
     mpi::communicator comm(raw_comm);
+    // HTSlib's bgzf_compress allocates and frees a libdeflate compressor (~0.5 MB) for every 64 kB block; with
+    // glibc's default thresholds each free returns those pages to the kernel and the next block faults them
+    // in again (~7% of the CPU time at one thread). Keeping large blocks on the heap and untrimmed avoids it;
+    // peak memory is unchanged (the contig buffers dominate it).
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum on 64-bit
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     require_readable_file(o.ref, "--ref");
     require_readable_file(o.genes, "--genes");
     require_readable_file(o.vcf, "--vcf");
@@ -152,6 +189,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
     }
     gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
+    malloc_trim(0);  // the reader's temporaries (several times the model's size) go back to the system
     const auto& gs = genes.summary();
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
     for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
@@ -208,13 +246,17 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     const auto vcf_part = part_path(o.out, "vcf", comm.rank());
     const auto tsv_part = part_path(o.out, "tsv", comm.rank());
     const auto findings_part = part_path(o.out, "findings", comm.rank());
-    part_files cleanup{{vcf_part, tsv_part, findings_part}};
+    const auto index_part = part_path(o.out, "index", comm.rank());
+    part_files cleanup{{vcf_part, tsv_part, findings_part, index_part}};
     std::map<std::string, int> shown;
     {
         // The VCF part is a run of BGZF blocks (no EOF block) that the annotating threads compress, a
         // chunk at a time (blocks end at chunk ends, which depend on the input only).
         std::ofstream part(vcf_part, std::ios::binary);
         if (!part) throw runtime_failure(vcf_part.string() + ": cannot create");
+        std::ofstream index(index_part, std::ios::binary);
+        if (!index) throw runtime_failure(index_part.string() + ": cannot create");
+        std::uint64_t part_size = 0;  // compressed bytes written to the part so far
         std::ofstream tsv, findings;
         if (ctx.want_tsv) tsv.open(tsv_part, std::ios::binary);
         if (ctx.want_findings) findings.open(findings_part, std::ios::binary);
@@ -227,6 +269,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             std::deque<detail::compound> compounds;
             std::shared_ptr<const std::string> seq;  // the chunk's contig (lazy loading), null otherwise
             std::string text, compressed;  // the chunk's VCF lines and their BGZF blocks
+            std::vector<index_entry> index;  // the .tbi entries of the chunk's records (block offsets in the chunk)
             std::size_t n = 0;      // records of the chunk: recs[0, n), written
             std::size_t total = 0;  // plus context records recs[n, total) for the haplotype pass, not written
         };
@@ -278,16 +321,33 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         }
         // The chunk's VCF lines as BGZF blocks of at most BGZF_BLOCK_SIZE input bytes (HTSlib's compressor,
         // default level), in the parallel stage: compression runs on every thread.
+        // Each record's .tbi entry comes from where its line ends in those blocks: the index is built while
+        // writing, as HTSlib's on-the-fly indexing (bcftools --write-index), not by reading the output again.
         auto compress_chunk = [&](batch* b) {
             b->text.clear();
-            for (std::size_t i = 0; i < b->n; ++i) b->text += b->outs[i].vcf_line;
+            b->index.resize(b->n);
+            for (std::size_t i = 0; i < b->n; ++i) {
+                b->text += b->outs[i].vcf_line;
+                const bcf1_t* rec = b->recs[i].get();
+                const std::int64_t end = rec->pos + std::max<std::int64_t>(rec->rlen, 1);
+                b->index[i] = {rec->pos, end, b->text.size(), rec->rid, 0};  // block: the line's end, for now
+            }
             b->compressed.clear();
+            std::vector<std::uint64_t> starts;  // compressed offset of each block in the chunk, then the end
             char block[BGZF_MAX_BLOCK_SIZE];
             for (std::size_t at = 0; at < b->text.size(); at += BGZF_BLOCK_SIZE) {
                 std::size_t len = std::min<std::size_t>(BGZF_BLOCK_SIZE, b->text.size() - at), out_len = sizeof block;
                 if (bgzf_compress(block, &out_len, b->text.data() + at, len, -1) != 0)
                     throw runtime_failure(vcf_part.string() + ": compression failed");
+                starts.push_back(b->compressed.size());
                 b->compressed.append(block, out_len);
+            }
+            starts.push_back(b->compressed.size());
+            // A line ending at a block boundary ends at offset 0 of the next block (as bgzf_tell says).
+            for (auto& e : b->index) {
+                const std::uint64_t at = e.block;
+                e.block = starts[at / BGZF_BLOCK_SIZE];
+                e.within = static_cast<std::uint32_t>(at % BGZF_BLOCK_SIZE);
             }
         };
         auto w = bounds[comm.rank()];
@@ -368,11 +428,17 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                     summary.records += static_cast<std::int64_t>(b->n);
                     if (!part.write(b->compressed.data(), static_cast<std::streamsize>(b->compressed.size())))
                         throw runtime_failure(vcf_part.string() + ": write failed");
+                    for (auto& e : b->index) e.block += part_size;
+                    if (!index.write(reinterpret_cast<const char*>(b->index.data()), static_cast<std::streamsize>(b->index.size() * sizeof(index_entry))))
+                        throw runtime_failure(index_part.string() + ": write failed");
+                    part_size += b->compressed.size();
                     b->seq.reset();
                     free_batches.push(b);
                 }));
         if (!part.flush()) throw runtime_failure(vcf_part.string() + ": close failed");
         part.close();
+        if (!index.flush()) throw runtime_failure(index_part.string() + ": close failed");
+        index.close();
         if ((ctx.want_tsv && !tsv.flush()) || (ctx.want_findings && !findings.flush()))
             throw runtime_failure(o.out.string() + ": cannot write a TSV part");
     }
@@ -399,13 +465,33 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                 if (bgzf_close(h.release()) != 0) throw runtime_failure(header_part.string() + ": close failed");
             }
             std::ofstream file(out.temp_path(), std::ios::binary);
-            append_bgzf_part(file, header_part);
+            std::uint64_t at = append_bgzf_part(file, header_part);
             std::filesystem::remove(header_part);
-            for (int r = 0; r < comm.size(); ++r) append_bgzf_part(file, part_path(o.out, "vcf", r));
+            // The .tbi from the parts' entries, their block offsets moved by the bytes before each part.
+            using idx_ptr = std::unique_ptr<hts_idx_t, void (*)(hts_idx_t*)>;
+            idx_ptr idx(hts_idx_init(0, HTS_FMT_TBI, at << 16, 14, 5), hts_idx_destroy);
+            if (!idx) throw runtime_failure(o.out.string() + ": cannot start the index");
+            std::vector<index_entry> entries(1 << 16);
+            for (int r = 0; r < comm.size(); ++r) {
+                std::ifstream in(part_path(o.out, "index", r), std::ios::binary);
+                while (in) {
+                    in.read(reinterpret_cast<char*>(entries.data()), static_cast<std::streamsize>(entries.size() * sizeof(index_entry)));
+                    const auto got = static_cast<std::size_t>(in.gcount()) / sizeof(index_entry);
+                    for (std::size_t k = 0; k < got; ++k) {
+                        const index_entry& e = entries[k];
+                        if (hts_idx_push(idx.get(), e.tid, e.beg, e.end, ((at + e.block) << 16) | e.within, 1) != 0)
+                            throw input_error(o.vcf.string() + ": records are not sorted by contig and position, or lie beyond 2^29 (the output cannot be .tbi-indexed)");
+                    }
+                }
+                at += append_bgzf_part(file, part_path(o.out, "vcf", r));
+            }
             file.write(reinterpret_cast<const char*>(bgzf_eof), sizeof bgzf_eof);
             if (!file.flush()) throw runtime_failure(o.out.string() + ": write failed");
+            const std::vector<std::uint8_t> meta = tbi_meta(out_header.get());
+            if (hts_idx_finish(idx.get(), at << 16) != 0 || hts_idx_set_meta(idx.get(), static_cast<uint32_t>(meta.size()), const_cast<std::uint8_t*>(meta.data()), 1) != 0 ||
+                hts_idx_save_as(idx.get(), out.temp_path().c_str(), (out.temp_path().string() + ".tbi").c_str(), HTS_FMT_TBI) != 0)
+                throw runtime_failure(o.out.string() + ": indexing failed");
         }
-        if (tbx_index_build(out.temp_path().c_str(), 0, &tbx_conf_vcf) != 0) throw runtime_failure(o.out.string() + ": indexing failed");
         out.add_companion(".tbi");
         out.commit();
         auto assemble = [&](const std::filesystem::path& final_path, const std::string& what, const std::string& header) {

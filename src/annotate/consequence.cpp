@@ -95,6 +95,33 @@ std::string inframe_p(const std::string& P, std::string ref_aa, std::string alt_
     return aa_span(k, m) + "delins" + three(alt_aa);
 }
 
+// The protein of the transcript with mRNA [cs + a, tb) replaced by `alt` (CDS from cs, translation carried
+// on into the 3'UTR), as far as HGVS p. reads it: the codons before c0 (unchanged, c0 * 3 <= a) copied
+// from the reference protein P, then translated up to the first stop at or after the first residue that
+// differs from P (or the end of the mRNA). Same as translating the whole altered mRNA for every use in
+// frameshift_p and inframe_p, without copying and translating the whole 3' part for each allele.
+std::string alt_protein_of(const std::string& P, const std::string& mrna, std::int64_t cs, std::int64_t a, std::int64_t tb,
+                           const std::string& alt, std::int64_t c0) {
+    std::string out = P.substr(0, static_cast<std::size_t>(c0));
+    const std::int64_t n1 = a - c0 * 3, n2 = static_cast<std::int64_t>(alt.size());
+    const std::int64_t total = n1 + n2 + static_cast<std::int64_t>(mrna.size()) - tb;
+    auto base = [&](std::int64_t i) {
+        if (i < n1) return mrna[static_cast<std::size_t>(cs + c0 * 3 + i)];
+        if (i < n1 + n2) return alt[static_cast<std::size_t>(i - n1)];
+        return mrna[static_cast<std::size_t>(tb + i - n1 - n2)];
+    };
+    bool differs = false;
+    char codon[3];
+    for (std::int64_t i = 0; i + 3 <= total; i += 3) {
+        codon[0] = base(i), codon[1] = base(i + 1), codon[2] = base(i + 2);
+        const char aa = translate(std::string_view(codon, 3))[0];
+        differs = differs || out.size() >= P.size() || P[out.size()] != aa;
+        out += aa;
+        if (aa == '*' && differs) break;
+    }
+    return out;
+}
+
 coding_result analyse_coding(const layout& L, std::int64_t ta, std::int64_t tb, const std::string& alt) {
     coding_result r;
     const std::string& mrna = L.mrna();
@@ -124,13 +151,11 @@ coding_result analyse_coding(const layout& L, std::int64_t ta, std::int64_t tb, 
                                            : range_string(rb / 3 + 1, std::max(rb / 3 + 1, re / 3));
     std::string P = translate(cds);
     std::string ref_aa = translate(ref_codons);
-    std::string alt_tail = cds.substr(0, static_cast<std::size_t>(a)) + alt + mrna.substr(static_cast<std::size_t>(tb));
-    std::string alt_protein = translate(alt_tail);
     if (diff % 3 != 0) {
         r.terms.push_back(so_term::frameshift_variant);
         if (rb == 0) r.terms.push_back(so_term::start_lost);
         r.amino_acids = (ref_aa.empty() ? "-" : ref_aa) + "/X";
-        r.hgvs_p = rb == 0 ? "p.Met1?" : frameshift_p(P, alt_protein);
+        r.hgvs_p = rb == 0 ? "p.Met1?" : frameshift_p(P, alt_protein_of(P, mrna, cs, a, tb, alt, rb / 3));
         return r;
     }
     std::string alt_aa = translate(alt_codons);
@@ -149,7 +174,8 @@ coding_result analyse_coding(const layout& L, std::int64_t ta, std::int64_t tb, 
     if (diff > 0) r.terms.push_back(so_term::inframe_insertion);
     else if (diff < 0) r.terms.push_back(so_term::inframe_deletion);
     else if (r.terms.empty()) r.terms.push_back(ref_aa == alt_aa ? so_term::synonymous_variant : so_term::missense_variant);
-    r.hgvs_p = inframe_p(P, ref_aa, alt_aa, rb / 3, alt_protein);
+    // The altered protein past the change is read only for a stop loss (the extension to the next stop).
+    r.hgvs_p = inframe_p(P, ref_aa, alt_aa, rb / 3, ref_stop ? alt_protein_of(P, mrna, cs, a, tb, alt, rb / 3) : std::string());
     return r;
 }
 

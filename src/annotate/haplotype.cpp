@@ -2,6 +2,7 @@
 #include "precis/annotate/detail/haplotype.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -48,6 +49,21 @@ bool phased(const record_output& o, std::size_t s) {
     return all_phased || homozygous;
 }
 
+// The phase set of sample s's alleles at a record: any_set for homozygous or haploid genotypes (and when
+// the record has no PS), otherwise the PS value (-1 when missing: the set of the phased genotypes without PS).
+constexpr std::int64_t any_set = std::numeric_limits<std::int64_t>::min();
+std::int64_t phase_set_of(const record_output& o, std::size_t s) {
+    const auto p = static_cast<std::size_t>(o.ploidy);
+    if (o.phase_sets.empty() || p <= 1) return any_set;
+    const int* gt = o.genotypes.data() + s * p;
+    bool homozygous = !bcf_gt_is_missing(gt[0]);
+    for (std::size_t k = 1; k < p && gt[k] != bcf_int32_vector_end; ++k)
+        homozygous = homozygous && !bcf_gt_is_missing(gt[k]) && bcf_gt_allele(gt[k]) == bcf_gt_allele(gt[0]);
+    if (homozygous) return any_set;
+    const std::int32_t v = o.phase_sets[s];
+    return v == bcf_int32_missing ? -1 : v;
+}
+
 }  // namespace
 
 void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_output* outs, std::size_t n,
@@ -91,59 +107,75 @@ void combine_haplotypes(const record_context& ctx, bcf1_t* const* recs, record_o
                 std::stable_sort(carried.begin(), carried.end(), [](const auto& x, const auto& y) {
                     return std::tie(x.second->first_codon, x.second->last_codon) < std::tie(y.second->first_codon, y.second->last_codon);
                 });
-                std::size_t k = 0;
-                while (k < carried.size()) {
-                    // Grow a cluster: same or overlapping codon, or the frame still shifted.
-                    std::size_t end = k + 1, restored = 0;
-                    int frame = carried[k].second->frame;
-                    std::int64_t last = carried[k].second->last_codon;
-                    while (end < carried.size()) {
-                        const candidate& c = *carried[end].second;
-                        const bool same_codon = c.first_codon <= last;
-                        if (!same_codon && frame == 0) break;
-                        frame = mod3(frame + c.frame);
-                        last = std::max(last, c.last_codon);
-                        ++end;
-                        if (frame == 0) restored = end;
-                    }
-                    // A frameshift restored later ends the cluster there; one never restored takes every later
-                    // allele of the haplotype in the transcript (they act on the shifted protein), as bcftools csq.
-                    if (frame != 0 && restored > 0) end = restored;
-                    auto members_of = [&](std::size_t upto) {
-                        std::vector<std::pair<std::size_t, int>> members;
-                        for (std::size_t m = k; m < upto; ++m) members.emplace_back(carried[m].second->record, carried[m].second->allele);
-                        std::sort(members.begin(), members.end(), [&](const auto& x, const auto& y) {
-                            return std::make_tuple(recs[x.first]->pos, x.first, x.second) < std::make_tuple(recs[y.first]->pos, y.first, y.second);
-                        });
-                        members.erase(std::unique(members.begin(), members.end()), members.end());
-                        return members;
-                    };
-                    // The combined effect of carried[k, upto) (cached per transcript and member set).
-                    auto effect_of = [&](std::size_t upto) -> compound* {
-                        auto key = std::make_pair(tx, members_of(upto));
-                        auto it = found.find(key);
-                        if (it != found.end()) return it->second;
-                        compound* made = nullptr;
-                        if (key.second.size() >= 2) {
-                            std::vector<allele_change> changes;
-                            for (std::size_t m = k; m < upto; ++m) changes.push_back(*carried[m].second->change);
-                            transcript_effect e = predict_combined(*tx, outs[key.second.front().first].seq, std::move(changes));
-                            if (!e.terms.empty()) {
-                                made = &pending.emplace_back();
-                                made->tx = tx;
-                                made->members = key.second;
-                                made->effect = std::move(e);
-                            }
+                // Phase sets (FORMAT/PS): heterozygous phased alleles are combined only within one set;
+                // homozygous and haploid genotypes belong to every set. No PS field, or a missing value: one set.
+                std::vector<std::pair<std::int64_t, const candidate*>> all;
+                all.swap(carried);
+                std::vector<std::int64_t> keys, sets;
+                for (const auto& [codon, c] : all) {
+                    keys.push_back(phase_set_of(outs[c->record], s));
+                    if (keys.back() != any_set && std::find(sets.begin(), sets.end(), keys.back()) == sets.end()) sets.push_back(keys.back());
+                }
+                if (sets.size() <= 1) sets.assign(1, any_set);
+                for (const std::int64_t set : sets) {
+                    carried.clear();
+                    for (std::size_t m = 0; m < all.size(); ++m)
+                        if (set == any_set || keys[m] == set || keys[m] == any_set) carried.push_back(all[m]);
+                    if (carried.size() < 2) continue;
+                    std::size_t k = 0;
+                    while (k < carried.size()) {
+                        // Grow a cluster: same or overlapping codon, or the frame still shifted.
+                        std::size_t end = k + 1, restored = 0;
+                        int frame = carried[k].second->frame;
+                        std::int64_t last = carried[k].second->last_codon;
+                        while (end < carried.size()) {
+                            const candidate& c = *carried[end].second;
+                            const bool same_codon = c.first_codon <= last;
+                            if (!same_codon && frame == 0) break;
+                            frame = mod3(frame + c.frame);
+                            last = std::max(last, c.last_codon);
+                            ++end;
+                            if (frame == 0) restored = end;
                         }
-                        found.emplace(std::move(key), made);
-                        return made;
-                    };
-                    compound* c = end - k >= 2 ? effect_of(end) : nullptr;
-                    if (c) {
-                        if (c->haplotypes.empty() || c->haplotypes.back() != std::make_pair(s, h + 1)) c->haplotypes.emplace_back(s, h + 1);
-                        used.insert(c);
+                        // A frameshift restored later ends the cluster there; one never restored takes every later
+                        // allele of the haplotype in the transcript (they act on the shifted protein), as bcftools csq.
+                        if (frame != 0 && restored > 0) end = restored;
+                        auto members_of = [&](std::size_t upto) {
+                            std::vector<std::pair<std::size_t, int>> members;
+                            for (std::size_t m = k; m < upto; ++m) members.emplace_back(carried[m].second->record, carried[m].second->allele);
+                            std::sort(members.begin(), members.end(), [&](const auto& x, const auto& y) {
+                                return std::make_tuple(recs[x.first]->pos, x.first, x.second) < std::make_tuple(recs[y.first]->pos, y.first, y.second);
+                            });
+                            members.erase(std::unique(members.begin(), members.end()), members.end());
+                            return members;
+                        };
+                        // The combined effect of carried[k, upto) (cached per transcript and member set).
+                        auto effect_of = [&](std::size_t upto) -> compound* {
+                            auto key = std::make_pair(tx, members_of(upto));
+                            auto it = found.find(key);
+                            if (it != found.end()) return it->second;
+                            compound* made = nullptr;
+                            if (key.second.size() >= 2) {
+                                std::vector<allele_change> changes;
+                                for (std::size_t m = k; m < upto; ++m) changes.push_back(*carried[m].second->change);
+                                transcript_effect e = predict_combined(*tx, outs[key.second.front().first].seq, std::move(changes));
+                                if (!e.terms.empty()) {
+                                    made = &pending.emplace_back();
+                                    made->tx = tx;
+                                    made->members = key.second;
+                                    made->effect = std::move(e);
+                                }
+                            }
+                            found.emplace(std::move(key), made);
+                            return made;
+                        };
+                        compound* c = end - k >= 2 ? effect_of(end) : nullptr;
+                        if (c) {
+                            if (c->haplotypes.empty() || c->haplotypes.back() != std::make_pair(s, h + 1)) c->haplotypes.emplace_back(s, h + 1);
+                            used.insert(c);
+                        }
+                        k = end;
                     }
-                    k = end;
                 }
             }
         }

@@ -37,6 +37,27 @@ std::string sanitize(std::string s) {
     return s.empty() ? "." : s;
 }
 
+// sanitize(s) appended to `out` (no temporary).
+void append_sanitized(std::string& out, std::string_view s) {
+    if (s.empty()) {
+        out += '.';
+        return;
+    }
+    const std::size_t from = out.size();
+    out += s;
+    for (auto c = out.begin() + static_cast<std::ptrdiff_t>(from); c != out.end(); ++c)
+        if (*c == ',' || *c == ';' || *c == '|' || *c == '=' || *c == ' ' || *c == '\t') *c = '_';
+}
+
+void append_terms(std::string& out, const transcript_effect& e) {
+    bool first = true;
+    for (so_term t : e.terms) {
+        if (!first) out += '&';
+        first = false;
+        out += name(t);
+    }
+}
+
 std::string terms_of(const transcript_effect& e) {
     std::string out;
     for (so_term t : e.terms) {
@@ -132,6 +153,14 @@ void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number,
             out.ploidy = got / static_cast<int>(ctx.samples.size());
         }
         std::free(gt);
+        // Phase sets: phased alleles in different sets are not combined (haplotype pass only).
+        if (ctx.haplotypes && got > 0) {
+            int32_t* ps = nullptr;
+            int nps = 0;
+            if (bcf_get_format_int32(ctx.in_header, rec, "PS", &ps, &nps) == static_cast<int>(ctx.samples.size()))
+                out.phase_sets.assign(ps, ps + nps);
+            std::free(ps);
+        }
     }
     const bool with_clinvar = ctx.known->has_clinvar();
     for (int a = 1; usable && a < rec->n_allele; ++a) {
@@ -203,16 +232,27 @@ void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, 
         for (std::size_t i = 0; i < effects.size(); ++i) {
             const transcript_effect& e = effects[i];
             const transcript& t = *e.tx;
-            std::string hc = e.hgvs_c.empty() ? "" : t.id + ":" + e.hgvs_c;
-            std::string hp = e.hgvs_p.empty() ? "" : t.protein_id + ":" + e.hgvs_p;
-            std::string terms = terms_of(e);
-            const std::string symbol = sanitize(t.gene_name);
+            // Appended in place (no per-field temporaries): Allele|Consequence|IMPACT|SYMBOL|...
             const std::size_t from = begin_entry();
+            csq += shown;
+            csq += '|';
+            append_terms(csq, e);
+            csq += '|';
+            csq += name(impact_of(e.most_severe()));
+            csq += '|';
+            append_sanitized(csq, t.gene_name);
+            csq += '|';
+            for (std::string_view field : {std::string_view(t.gene_id), std::string_view("Transcript"), std::string_view(t.id),
+                                           std::string_view(t.biotype), std::string_view(e.exon), std::string_view(e.intron)}) {
+                csq += field;
+                csq += '|';
+            }
+            if (!e.hgvs_c.empty()) csq += t.id, csq += ':', csq += e.hgvs_c;
+            csq += '|';
+            if (!e.hgvs_p.empty()) csq += t.protein_id, csq += ':', csq += e.hgvs_p;
+            csq += '|';
             for (std::string_view field :
-                 {std::string_view(shown), std::string_view(terms), name(impact_of(e.most_severe())), std::string_view(symbol),
-                  std::string_view(t.gene_id), std::string_view("Transcript"), std::string_view(t.id), std::string_view(t.biotype),
-                  std::string_view(e.exon), std::string_view(e.intron), std::string_view(hc), std::string_view(hp),
-                  std::string_view(e.cdna_position), std::string_view(e.cds_position), std::string_view(e.protein_position),
+                 {std::string_view(e.cdna_position), std::string_view(e.cds_position), std::string_view(e.protein_position),
                   std::string_view(e.amino_acids), std::string_view(e.codons), std::string_view(t.canonical ? "YES" : ""),
                   std::string_view(t.mane ? "YES" : ""), std::string_view(t.strand == '+' ? "1" : "-1")}) {
                 csq += field;
@@ -222,6 +262,9 @@ void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, 
             csq += i == picked ? "|1" : "|";
             std::replace(csq.begin() + static_cast<std::ptrdiff_t>(from), csq.end(), ',', '&');
             if (ctx.want_tsv) {
+                const std::string hc = e.hgvs_c.empty() ? "" : t.id + ":" + e.hgvs_c;
+                const std::string hp = e.hgvs_p.empty() ? "" : t.protein_id + ":" + e.hgvs_p;
+                const std::string terms = terms_of(e);
                 out.tsv += chrom + "\t" + std::to_string(rec->pos + 1) + "\t" + std::string(ref) + "\t" + rec->d.allele[a] + "\t" + shown +
                            "\t" + terms + "\t" + std::string(name(impact_of(e.most_severe()))) + "\t" + t.gene_name + "\t" + t.gene_id +
                            "\t" + t.id + "\t" + t.biotype + "\t" + e.exon + "\t" + e.intron + "\t" + hc + "\t" + hp + "\t" +

@@ -1,5 +1,6 @@
 // SO term names and impacts, translation, reverse complement, allele normalisation.
 #include <array>
+#include <cstdint>
 
 #include "precis/annotate/consequence.hpp"
 
@@ -46,13 +47,21 @@ int base_index(char c) {
 }  // namespace
 
 std::string translate(std::string_view dna) {
-    // Standard code, bases ordered T C A G.
+    // Standard code, bases ordered T C A G; a table of base indices (64: not ACGT) avoids branches.
     static constexpr std::string_view code = "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG";
-    std::string out;
-    out.reserve(dna.size() / 3);
-    for (std::size_t i = 0; i + 3 <= dna.size(); i += 3) {
-        int a = base_index(dna[i]), b = base_index(dna[i + 1]), c = base_index(dna[i + 2]);
-        out += a < 0 || b < 0 || c < 0 ? 'X' : code[static_cast<std::size_t>(a * 16 + b * 4 + c)];
+    static const auto index = [] {
+        std::array<std::uint8_t, 256> t{};
+        for (int c = 0; c < 256; ++c) {
+            const int b = base_index(static_cast<char>(c));
+            t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(b < 0 ? 64 : b);
+        }
+        return t;
+    }();
+    std::string out(dna.size() / 3, 'X');
+    for (std::size_t i = 0, j = 0; i + 3 <= dna.size(); i += 3, ++j) {
+        const unsigned a = index[static_cast<unsigned char>(dna[i])], b = index[static_cast<unsigned char>(dna[i + 1])],
+                       c = index[static_cast<unsigned char>(dna[i + 2])];
+        if ((a | b | c) < 64) out[j] = code[a * 16 + b * 4 + c];
     }
     return out;
 }
@@ -70,16 +79,14 @@ std::string_view three_letter(char aa) {
 }
 
 std::string reverse_complement(std::string_view dna) {
-    std::string out(dna.rbegin(), dna.rend());
-    for (char& c : out) {
-        switch (c) {
-            case 'A': c = 'T'; break;
-            case 'C': c = 'G'; break;
-            case 'G': c = 'C'; break;
-            case 'T': c = 'A'; break;
-            default: c = 'N';
-        }
-    }
+    static const auto complement = [] {
+        std::array<char, 256> t;
+        t.fill('N');
+        t['A'] = 'T', t['C'] = 'G', t['G'] = 'C', t['T'] = 'A';
+        return t;
+    }();
+    std::string out(dna.size(), 'N');
+    for (std::size_t i = 0, n = dna.size(); i < n; ++i) out[n - 1 - i] = complement[static_cast<unsigned char>(dna[i])];
     return out;
 }
 

@@ -18,6 +18,15 @@ records_out=$(bcftools view -H np1.vcf.gz | wc -l)
   || fail "records: in $records_in, out $records_out"
 [ -f np1.vcf.gz.tbi ] && bcftools view -H -r chr1:1-100000 np1.vcf.gz > /dev/null && pass "indexed (.tbi) and region queries work" \
   || fail "no usable .tbi"
+# The .tbi is built while writing: the same answers as one tabix builds from the file, at every rank count.
+cp np1.vcf.gz retabix.vcf.gz && tabix -f -p vcf retabix.vcf.gz
+same_regions=yes
+for r in chr1:1-100000 chr1:150000-400000 chr2 chr1:1999000-2000000 chr2:1-1; do
+  cmp -s <(tabix np1.vcf.gz "$r") <(tabix retabix.vcf.gz "$r") || same_regions="no ($r)"
+done
+[ "$same_regions" = yes ] && pass "on-the-fly .tbi answers region queries as tabix's own" || fail "region queries differ: $same_regions"
+cmp -s np1.vcf.gz.tbi np2.vcf.gz.tbi && cmp -s np1.vcf.gz.tbi np4.vcf.gz.tbi && pass ".tbi identical at 1, 2, 4 ranks" \
+  || fail ".tbi differs across rank counts"
 bcftools view -h np1.vcf.gz > header.txt
 grep -q '^##INFO=<ID=CSQ,.*Format: Allele|Consequence|IMPACT|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|EXON|INTRON|HGVSc|HGVSp|cDNA_position|CDS_position|Protein_position|Amino_acids|Codons|CANONICAL' header.txt \
   && pass "CSQ header" || fail "CSQ header missing"
@@ -39,6 +48,14 @@ alleles=$(bcftools view -H np1.vcf.gz | awk -F'\t' '{n += split($5, a, ",")} END
 [ "$clnsig" -gt 0 ] && pass "ClinVar CLNSIG on $clnsig records" || fail "no CLNSIG"
 [ "$pop_af" -gt 0 ] && pass "POP_AF on $pop_af records" || fail "no POP_AF"
 
+# The reference reader: a soft-masked (lower-case), CRLF FASTA with descriptions on its header lines,
+# bgzipped, gives the same records.
+awk '/^>/ {printf "%s some description\r\n", $0; next} {printf "%s\r\n", tolower($0)}' w/reference.fa | bgzip > softmasked.fa.gz
+samtools faidx softmasked.fa.gz
+"$precis" annotate --ref softmasked.fa.gz --genes w/genes.gff3 --vcf w/cohort.vcf.gz --out soft.vcf.gz --quiet \
+  && "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf w/cohort.vcf.gz --out plain.vcf.gz --quiet \
+  && cmp -s <(bcftools view -H soft.vcf.gz) <(bcftools view -H plain.vcf.gz) \
+  && pass "lower-case CRLF bgzipped FASTA read as the plain one" || fail "soft-masked CRLF FASTA gives other records"
 # Identical output at any rank count (decompressed VCF, TSV, findings).
 for n in 2 4; do
   cmp -s <(zcat np1.vcf.gz) <(zcat np$n.vcf.gz) && pass "VCF identical at 1 and $n ranks" || fail "VCF differs at $n ranks"
@@ -137,4 +154,49 @@ done < hagreement.txt
   && [ "$(bcftools view -h hl.vcf.gz | grep -c HCSQ)" -eq 0 ] && cmp -s <(zcat hl.vcf.gz | grep -v '^#') \
      <(bcftools annotate -x INFO/HCSQ h1.vcf.gz | zcat -f | grep -v '^#') && pass "--local-csq: no HCSQ, CSQ unchanged" \
   || fail "--local-csq"
+# Phase sets (FORMAT/PS): one set for all records combines as without PS; a set per record (PS=POS) leaves
+# only combinations in which every sample has at most one heterozygous member.
+with_ps() {  # VCF PS_EXPR OUT: PS_EXPR is "one" (PS=1) or "pos" (PS=POS)
+  zcat "$1" | awk -v mode="$2" 'BEGIN {OFS = "\t"}
+    /^##/ {print; next}
+    /^#CHROM/ {print "##FORMAT=<ID=PS,Number=1,Type=Integer,Description=\"Phase set\">"; print; next}
+    {ps = mode == "one" ? 1 : $2; $9 = $9 ":PS"; for (i = 10; i <= NF; ++i) $i = $i ":" ps; print}' | bgzip > "$3"
+  tabix -p vcf "$3"
+}
+with_ps h/cohort.vcf.gz one hps1.vcf.gz
+with_ps h/cohort.vcf.gz pos hpsp.vcf.gz
+for v in ps1 psp; do
+  "$precis" annotate --ref h/reference.fa --genes h/genes.gff3 --vcf h$v.vcf.gz --out h$v.out.vcf.gz --quiet || fail "annotate with PS ($v)"
+done
+cmp -s <(bcftools query -f '%POS\t%INFO/HCSQ\n' h1.vcf.gz) <(bcftools query -f '%POS\t%INFO/HCSQ\n' hps1.out.vcf.gz) \
+  && pass "PS: one phase set combines as without PS" || fail "PS: one phase set changes HCSQ"
+# Per HCSQ entry and listed haplotype: how many members are heterozygous in that sample ("bad" when two).
+bcftools query -f '%POS[\t%GT]\n' h/cohort.vcf.gz > h.gt
+het_pairs() {  # HCSQ VCF -> "bad total"
+  bcftools query -i 'INFO/HCSQ!="."' -f '%INFO/HCSQ\n' "$1" > "$1.hcsq"
+  python3 - h.gt "$1.hcsq" h/cohort.vcf.gz <<'PY'
+import subprocess, sys
+samples = subprocess.run(["bcftools", "query", "-l", sys.argv[3]], capture_output=True, text=True).stdout.split()
+gts = {}
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    gts[f[0]] = dict(zip(samples, f[1:]))
+bad = total = 0
+for line in open(sys.argv[2]):
+    for entry in line.rstrip("\n").split(","):
+        f = entry.split("|")
+        positions = [v.split(":")[0] for v in f[6].split("&")]
+        for hap in f[13].split("&"):
+            sample = hap.rsplit(":", 1)[0]
+            total += 1
+            het = sum(1 for p in positions if len(set(gts[p][sample].replace("|", "/").split("/"))) > 1)
+            bad += het > 1
+print(bad, total)
+PY
+}
+h1_pairs=$(het_pairs h1.vcf.gz)
+psp_pairs=$(het_pairs hpsp.out.vcf.gz)
+[ "${h1_pairs%% *}" -gt 0 ] && [ "${psp_pairs%% *}" = 0 ] && [ "${psp_pairs##* }" -gt 0 ] \
+  && pass "PS: a set per record: no combination joins two heterozygous alleles (without PS: ${h1_pairs%% *} do)" \
+  || fail "PS: a set per record: $psp_pairs (joined, total) vs without PS $h1_pairs"
 finish

@@ -54,6 +54,7 @@ struct effect_override {
 struct record_output {
     std::vector<allele_result> results;
     std::vector<int> genotypes;  ///< GT of every sample (ploidy values each), when samples are needed
+    std::vector<std::int32_t> phase_sets;  ///< FORMAT/PS per sample (haplotype pass; empty when the record has none)
     int ploidy = 0;
     std::string_view seq;  ///< the contig sequence (empty when unusable)
     std::string hcsq;      ///< HCSQ entries for this record, ','-joined
@@ -65,7 +66,7 @@ struct record_output {
     std::int64_t alleles = 0, entries = 0, finding_rows = 0;
     /// Empties the output for the next record, keeping the string capacities.
     void clear() {
-        results.clear(), genotypes.clear(), ploidy = 0, seq = {}, hcsq.clear(), overrides.clear();
+        results.clear(), genotypes.clear(), phase_sets.clear(), ploidy = 0, seq = {}, hcsq.clear(), overrides.clear();
         vcf_line.clear(), tsv.clear(), findings.clear(), problems.clear();
         alleles = entries = finding_rows = 0;
     }
