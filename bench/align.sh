@@ -60,14 +60,33 @@ measure precis_2ranks -- mpiexec -n 2 "$PRECIS" align --ref "$ref" --reads1 "$r1
 cmp -s <(samtools view "$o/p1.bam") <(samtools view "$o/p2.bam") && same=yes || same=NO
 
 # Truth: wgsim names 20_<fragment start>_<fragment end>_...; precis simulate names P:chr:R1left:R2left:...
+# A primary is misplaced when its POS is more than 20 bp from the truth. With precis simulate's real
+# haplotypes a read may start before an indel of 20+ bp that aligners rightly soft-clip across (a 26S124M
+# read is in the right place, but its POS lies past the deletion): there the POS minus the leading soft
+# clip is also compared, and the tolerance is widened by the total length of the patient's truth indels
+# within 200 bp of the read's true start. Same rule for every tool.
+indels=$work/indels.txt
+: >"$indels"
+if [ "$reads" != wgsim ]; then
+  bcftools query -f '%CHROM\t%POS\t%REF\t%ALT\n' "$work/sim/patients/P0001.truth.vcf.gz" |
+    awk '{n = split($4, alt, ","); l = 0; for (i = 1; i <= n; i++) { d = length($3) - length(alt[i]); if (d < 0) d = -d
+          if (d > l) l = d }; if (l > 0) print $1, $2, l}' >"$indels"
+fi
 curve() {
-  samtools view -F 0x900 "$1" | awk -v mode="$reads" '
-    BEGIN {th[1] = 0; th[2] = 1; th[3] = 10; th[4] = 20; th[5] = 30; th[6] = 60}
+  samtools view -F 0x900 "$1" | awk -v mode="$reads" -v indels="$indels" '
+    BEGIN { th[1] = 0; th[2] = 1; th[3] = 10; th[4] = 20; th[5] = 30; th[6] = 60
+      while ((getline line < indels) > 0) { split(line, f, " "); b = f[1] SUBSEP int(f[2] / 1000); ind[b] = ind[b] " " f[2] ":" f[3] } }
+    function slack(chr, t,   s, b, k, n, e, p) { s = 0
+      for (b = int((t - 200) / 1000); b <= int((t + 200) / 1000); b++) {
+        n = split(ind[chr SUBSEP b], e, " ")
+        for (k = 1; k <= n; k++) { split(e[k], p, ":"); if (p[1] >= t - 200 && p[1] <= t + 200) s += p[2] } }
+      return s }
     { n++; if (int($2 / 4) % 2) next
-      if (mode == "wgsim") { split($1, a, "_"); chr = a[1]; d1 = $4 - a[2]; d2 = $4 + 149 - a[3] }
-      else { split($1, a, ":"); chr = a[2]; d1 = $4 - (int($2 / 64) % 2 ? a[3] : a[4]); d2 = d1 }
+      if (mode == "wgsim") { split($1, a, "_"); chr = a[1]; d1 = $4 - a[2]; d2 = $4 + 149 - a[3]; tol = 20 }
+      else { split($1, a, ":"); chr = a[2]; t = int($2 / 64) % 2 ? a[3] : a[4]; d1 = $4 - t
+        d2 = match($6, /^[0-9]+S/) ? $4 - substr($6, 1, RLENGTH - 1) - t : d1; tol = 20 + slack(chr, t) }
       if (d1 < 0) d1 = -d1; if (d2 < 0) d2 = -d2; d = d1 < d2 ? d1 : d2; if ($3 != chr) d = 1e9
-      for (i = 1; i <= 6; i++) if ($5 >= th[i]) { m[i]++; if (d > 20) x[i]++ } }
+      for (i = 1; i <= 6; i++) if ($5 >= th[i]) { m[i]++; if (d > tol) x[i]++ } }
     END { for (i = 1; i <= 6; i++) printf " | %.4f / %.1e (%d)", m[i] / n, x[i] / (m[i] ? m[i] : 1), x[i] }'
 }
 rps() { awk -v l="$1" -v n="$n_reads" '$1 == l {printf "%.0f", n / ($3 + $4)}' "$timings"; }

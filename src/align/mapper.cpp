@@ -427,6 +427,34 @@ void add_supplementary(read_result& r, const std::vector<alignment>& all, const 
     }
 }
 
+/// Secondary alignments: other hits of the primary's part of the read (overlapping it on the read by at
+/// least half, as for XS) scoring at least the primary's score minus the margin; best first, MAPQ 0.
+void add_secondary(read_result& r, const std::vector<alignment>& all, const mapper_options& o) {
+    const alignment& p = r.primary;
+    // Same place: one strand of one contig, overlapping on the reference (a rescued copy of a hit).
+    auto same = [](const alignment& x, const alignment& y) {
+        return x.contig == y.contig && x.reverse == y.reverse && x.pos < y.ref_end && y.pos < x.ref_end;
+    };
+    std::vector<const alignment*> c;
+    for (const auto& a : all) {
+        if (same(a, p) || a.score < p.score - o.secondary_margin || a.score < o.min_score) continue;
+        int ov = std::min(a.read_end, p.read_end) - std::max(a.read_begin, p.read_begin);
+        if (ov * 2 < std::min(a.read_end - a.read_begin, p.read_end - p.read_begin)) continue;
+        bool taken = false;
+        for (const auto& s : r.supplementary) taken = taken || same(a, s);
+        if (!taken) c.push_back(&a);
+    }
+    std::stable_sort(c.begin(), c.end(), [](const alignment* x, const alignment* y) { return x->score > y->score; });
+    for (const alignment* a : c) {
+        if (static_cast<int>(r.secondary.size()) >= o.max_secondary) break;
+        bool taken = false;
+        for (const auto& s : r.secondary) taken = taken || same(*a, s);
+        if (taken) continue;
+        r.secondary.push_back(*a);
+        r.secondary.back().mapq = 0;
+    }
+}
+
 }  // namespace
 
 read_result mapper::map_single(const std::string& seq, std::uint64_t tie_seed) const {
@@ -436,6 +464,7 @@ read_result mapper::map_single(const std::string& seq, std::uint64_t tie_seed) c
     r.primary = all.front();
     r.supplementary.reserve(2);
     add_supplementary(r, all, m_options);
+    add_secondary(r, all, m_options);
     return r;
 }
 
@@ -564,15 +593,26 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
         alignment* chosen[2] = {&a[0][bi], &a[1][bj]};
         int subo = std::max({second_pair, unpaired, 0});
         int q_pe = std::min(60, raw_mapq(best_pair - subo, o.match));
+        int q_se[2];
+        for (int r = 0; r < 2; ++r) q_se[r] = (chosen[r] == &a[r][0]) ? chosen[r]->mapq : 0;
+        // Both reads ambiguous on their own (each ties with or loses to another of its hits), and one of
+        // them loses outright (it sits at a lesser hit only because its mate does): the one pair that
+        // formed does not place them; a better pair elsewhere was likely missed.
+        auto ambiguous = [](const alignment& x) { return x.sub_score >= x.score; };
+        auto weak = [](const alignment& x) { return x.sub_score > x.score; };
+        const bool unplaced = ambiguous(*chosen[0]) && ambiguous(*chosen[1]) && (weak(*chosen[0]) || weak(*chosen[1]));
         for (int r = 0; r < 2; ++r) {
             alignment& x = *chosen[r];
-            int q_se = (&x == &a[r][0]) ? x.mapq : 0;
-            int q = q_se > q_pe ? q_se : std::min(q_pe, q_se + 40);
-            // Never more confident than the read's own margin over competitors allows, when it is low.
-            if (x.sub_score > 0) q = std::min(q, raw_mapq(x.score - x.sub_score, o.match) + 40);
+            int q = q_se[r] > q_pe ? q_se[r] : std::min(q_pe, q_se[r] + 40);
+            if (unplaced) {
+                q = 0;
+            } else if (x.sub_score > 0 && x.sub_score < x.score) {
+                // Never more confident than the read's own margin over competitors allows, when it is low.
+                q = std::min(q, raw_mapq(x.score - x.sub_score, o.match) + 40);
+            }
             x.mapq = std::clamp(q, 0, 60);
-            pr.read[r].primary = x;
         }
+        for (int r = 0; r < 2; ++r) pr.read[r].primary = *chosen[r];
     } else {
         for (int r = 0; r < 2; ++r)
             if (!a[r].empty()) pr.read[r].primary = a[r][0];
@@ -587,6 +627,7 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
                     rest.push_back(x);
             pr.read[r].supplementary.reserve(2);
             add_supplementary(pr.read[r], rest, o);
+            add_secondary(pr.read[r], rest, o);
         }
     return pr;
 }
