@@ -136,6 +136,65 @@ struct finisher {
     }
 };
 
+/// Glocal extension of a clipped read end with affine gaps: the whole tail `t` (read bases walking away
+/// from the alignment) against reference bases `r` (walking the same way), anchored at the alignment and
+/// ending on an aligned base. Returns the best score (INT32_MIN when none) and its operations in walking
+/// order as (BAM op, length) runs, plus the reference bases they consume.
+int extend_tail(const std::string& t, const std::string& r, const finisher& fin, const mapper_options& o,
+                std::vector<std::pair<int, int>>& ops, int& ref_used) {
+    constexpr int neg = INT32_MIN / 4;
+    const int n = static_cast<int>(t.size()), m = static_cast<int>(r.size());
+    ops.clear();
+    ref_used = 0;
+    if (n == 0 || m == 0) return INT32_MIN;
+    const int open = o.gap_open + o.gap_extend, ext = o.gap_extend;
+    const std::size_t w = static_cast<std::size_t>(m + 1);
+    std::vector<int> M(static_cast<std::size_t>(n + 1) * w, neg), I(M), D(M);
+    auto at = [&](int i, int j) { return static_cast<std::size_t>(i) * w + static_cast<std::size_t>(j); };
+    M[at(0, 0)] = 0;
+    for (int i = 0; i <= n; ++i)
+        for (int j = 0; j <= m; ++j) {
+            if (i == 0 && j == 0) continue;
+            if (i > 0 && j > 0)
+                M[at(i, j)] = std::max({M[at(i - 1, j - 1)], I[at(i - 1, j - 1)], D[at(i - 1, j - 1)]}) +
+                              fin.base_score(t[static_cast<std::size_t>(i - 1)], r[static_cast<std::size_t>(j - 1)]);
+            if (i > 0) I[at(i, j)] = std::max(M[at(i - 1, j)] - open, I[at(i - 1, j)] - ext);
+            if (j > 0) D[at(i, j)] = std::max(M[at(i, j - 1)] - open, D[at(i, j - 1)] - ext);
+        }
+    int best = neg, bj = 0;
+    for (int j = 1; j <= m; ++j)
+        if (M[at(n, j)] > best) {
+            best = M[at(n, j)];
+            bj = j;
+        }
+    if (best <= neg / 2) return INT32_MIN;
+    std::vector<int> rev;
+    int i = n, j = bj, state = 0;  // 0 M, 1 I, 2 D
+    while (i > 0 || j > 0) {
+        if (state == 0) {
+            rev.push_back(BAM_CMATCH);
+            int v = M[at(i, j)] - fin.base_score(t[static_cast<std::size_t>(i - 1)], r[static_cast<std::size_t>(j - 1)]);
+            --i;
+            --j;
+            state = v == M[at(i, j)] ? 0 : v == I[at(i, j)] ? 1 : 2;
+        } else if (state == 1) {
+            rev.push_back(BAM_CINS);
+            state = I[at(i, j)] == M[at(i - 1, j)] - open ? 0 : 1;
+            --i;
+        } else {
+            rev.push_back(BAM_CDEL);
+            state = D[at(i, j)] == M[at(i, j - 1)] - open ? 0 : 2;
+            --j;
+        }
+    }
+    for (auto it = rev.rbegin(); it != rev.rend(); ++it) {
+        if (!ops.empty() && ops.back().first == *it) ++ops.back().second;
+        else ops.emplace_back(*it, 1);
+    }
+    ref_used = bj;
+    return best;
+}
+
 void push_op(std::vector<std::uint32_t>& cigar, int op, int len) {
     if (len <= 0) return;
     if (!cigar.empty() && static_cast<int>(bam_cigar_op(cigar.back())) == op)
@@ -340,19 +399,46 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
             for (auto op : h.core)
                 if (bam_cigar_type(bam_cigar_op(op)) & 2) re += bam_cigar_oplen(op);
             const std::vector<std::uint32_t>& core = h.core;
-            // Extend clipped ends to the read end when that costs less than the clip penalty.
-            int left = 0, ls = 0;
+            // Extend clipped ends to the read end when that costs less than the clip penalty: ungapped
+            // first, else (tails up to max_tail bases) a glocal alignment with gaps, so that an indel near
+            // the read end is aligned rather than hidden in a soft clip (bwa mem's end-to-end preference).
+            constexpr int max_tail = 50, tail_pad = 16;
+            std::vector<std::pair<int, int>> lops, rops;
+            int left_ref = 0, ls = 0;
             for (int t = 1; t <= qb && rb - t >= cbeg; ++t) ls += fin.base_score(q[static_cast<std::size_t>(qb - t)], ref[rb - t]);
-            if (qb > 0 && rb - qb >= cbeg && ls > -o.clip_penalty) left = qb;
-            int right = 0, rs = 0;
+            if (qb > 0 && rb - qb >= cbeg && ls > -o.clip_penalty) {
+                lops.emplace_back(BAM_CMATCH, qb);
+                left_ref = qb;
+            } else if (qb > 0 && qb <= max_tail) {
+                std::string tt(q.rend() - qb, q.rend()), rr;
+                for (std::int64_t t = rb - 1; t >= std::max(cbeg, rb - qb - tail_pad); --t) rr.push_back(ref[t]);
+                int used = 0;
+                if (extend_tail(tt, rr, fin, o, lops, used) > -o.clip_penalty) {
+                    std::reverse(lops.begin(), lops.end());
+                    left_ref = used;
+                } else {
+                    lops.clear();
+                }
+            }
+            int rs = 0;
             for (int t = 0; t < L - qe && re + t < cend; ++t) rs += fin.base_score(q[static_cast<std::size_t>(qe + t)], ref[re + t]);
-            if (qe < L && re + (L - qe) <= cend && rs > -o.clip_penalty) right = L - qe;
+            if (qe < L && re + (L - qe) <= cend && rs > -o.clip_penalty) {
+                rops.emplace_back(BAM_CMATCH, L - qe);
+            } else if (qe < L && L - qe <= max_tail) {
+                std::string tt(q.begin() + qe, q.end());
+                std::string rr(ref + re, ref + std::min(cend, re + (L - qe) + tail_pad));
+                int used = 0;
+                if (extend_tail(tt, rr, fin, o, rops, used) <= -o.clip_penalty) rops.clear();
+            }
+            int left = 0, right = 0;
+            for (const auto& [op, len] : lops) left += op == BAM_CDEL ? 0 : len;
+            for (const auto& [op, len] : rops) right += op == BAM_CDEL ? 0 : len;
             push_op(a.cigar, BAM_CSOFT_CLIP, qb - left);
-            push_op(a.cigar, BAM_CMATCH, left);
+            for (const auto& [op, len] : lops) push_op(a.cigar, op, len);
             for (auto op : core) push_op(a.cigar, static_cast<int>(bam_cigar_op(op)), static_cast<int>(bam_cigar_oplen(op)));
-            push_op(a.cigar, BAM_CMATCH, right);
+            for (const auto& [op, len] : rops) push_op(a.cigar, op, len);
             push_op(a.cigar, BAM_CSOFT_CLIP, L - qe - right);
-            fin.finish(a, q, rb - left, ctg);
+            fin.finish(a, q, rb - left_ref, ctg);
         }
         if (a.score < o.min_score) continue;
         out.push_back(std::move(a));
