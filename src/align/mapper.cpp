@@ -270,8 +270,8 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
             continue;
         }
         for (std::uint64_t e : occ) {
-            std::int64_t pos = static_cast<std::int64_t>((e & 0xffffffffULL) >> 1);
-            bool rrev = (e & 1) != 0;
+            ref_pos pos = entry_position(e);
+            bool rrev = entry_reverse(e);
             bool rev = rrev != m.reverse;
             std::int64_t qpos = rev ? L - static_cast<std::int64_t>(m.position) - k : m.position;
             hits.push_back({pos - qpos, static_cast<std::uint32_t>(qpos), rev});
