@@ -149,15 +149,27 @@ int extend_tail(const std::string& t, const std::string& r, const finisher& fin,
     if (n == 0 || m == 0) return INT32_MIN;
     const int open = o.gap_open + o.gap_extend, ext = o.gap_extend;
     const std::size_t w = static_cast<std::size_t>(m + 1);
-    std::vector<int> M(static_cast<std::size_t>(n + 1) * w, neg), I(M), D(M);
+    const std::size_t cells = static_cast<std::size_t>(n + 1) * w;
+    thread_local std::vector<int> M, I, D;  // reused: this runs for many clipped reads
+    M.assign(cells, neg);
+    I.assign(cells, neg);
+    D.assign(cells, neg);
+    thread_local std::vector<signed char> S;  // substitution scores, S[(i - 1) * m + j - 1]
+    S.resize(static_cast<std::size_t>(n) * static_cast<std::size_t>(m));
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < m; ++j)
+            S[static_cast<std::size_t>(i) * static_cast<std::size_t>(m) + static_cast<std::size_t>(j)] =
+                static_cast<signed char>(fin.base_score(t[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(j)]));
+    auto sub = [&](int i, int j) {
+        return static_cast<int>(S[static_cast<std::size_t>(i - 1) * static_cast<std::size_t>(m) + static_cast<std::size_t>(j - 1)]);
+    };
     auto at = [&](int i, int j) { return static_cast<std::size_t>(i) * w + static_cast<std::size_t>(j); };
     M[at(0, 0)] = 0;
     for (int i = 0; i <= n; ++i)
         for (int j = 0; j <= m; ++j) {
             if (i == 0 && j == 0) continue;
             if (i > 0 && j > 0)
-                M[at(i, j)] = std::max({M[at(i - 1, j - 1)], I[at(i - 1, j - 1)], D[at(i - 1, j - 1)]}) +
-                              fin.base_score(t[static_cast<std::size_t>(i - 1)], r[static_cast<std::size_t>(j - 1)]);
+                M[at(i, j)] = std::max({M[at(i - 1, j - 1)], I[at(i - 1, j - 1)], D[at(i - 1, j - 1)]}) + sub(i, j);
             if (i > 0) I[at(i, j)] = std::max(M[at(i - 1, j)] - open, I[at(i - 1, j)] - ext);
             if (j > 0) D[at(i, j)] = std::max(M[at(i, j - 1)] - open, D[at(i, j - 1)] - ext);
         }
@@ -173,7 +185,7 @@ int extend_tail(const std::string& t, const std::string& r, const finisher& fin,
     while (i > 0 || j > 0) {
         if (state == 0) {
             rev.push_back(BAM_CMATCH);
-            int v = M[at(i, j)] - fin.base_score(t[static_cast<std::size_t>(i - 1)], r[static_cast<std::size_t>(j - 1)]);
+            int v = M[at(i, j)] - sub(i, j);
             --i;
             --j;
             state = v == M[at(i, j)] ? 0 : v == I[at(i, j)] ? 1 : 2;
