@@ -670,11 +670,13 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
     // Best pairing vs best unpaired.
     int best_pair = INT32_MIN, second_pair = INT32_MIN;
     std::size_t bi = 0, bj = 0;
+    std::vector<int> pair_scores;
     for (std::size_t i = 0; i < a[0].size(); ++i)
         for (std::size_t j = 0; j < a[1].size(); ++j) {
             if (!proper(a[0][i], a[1][j])) continue;
             std::int64_t t = fr_template_length(a[0][i], a[1][j]);
             int s = static_cast<int>(a[0][i].score + a[1][j].score + pair_log_term(m, t, o) + .499);
+            pair_scores.push_back(s);
             if (s > best_pair) {
                 second_pair = best_pair;
                 best_pair = s;
@@ -690,7 +692,15 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
         pr.proper = true;
         alignment* chosen[2] = {&a[0][bi], &a[1][bj]};
         int subo = std::max({second_pair, unpaired, 0});
-        int q_pe = std::min(60, raw_mapq(best_pair - subo, o.match));
+        int q_pe = raw_mapq(best_pair - subo, o.match);
+        // bwa mem's penalty for several pairs close to the second best (a multi-copy repeat such as
+        // rRNA operons): pairs other than the best scoring within one gap of the second.
+        const int close = std::max({o.match + o.mismatch, o.gap_open + o.gap_extend});
+        int n_sub = -1;  // the best pair itself is counted below
+        for (int v : pair_scores)
+            if (second_pair != INT32_MIN && v >= second_pair - close) ++n_sub;
+        if (n_sub > 0) q_pe -= static_cast<int>(4.343 * std::log(n_sub + 1) + .499);
+        q_pe = std::clamp(q_pe, 0, 60);
         int q_se[2];
         for (int r = 0; r < 2; ++r) q_se[r] = (chosen[r] == &a[r][0]) ? chosen[r]->mapq : 0;
         // Both reads ambiguous on their own (each ties with or loses to another of its hits), and one of
