@@ -32,7 +32,8 @@ namespace precis::align {
 
 namespace {
 
-constexpr char magic[8] = {'P', 'R', 'C', 'S', 'I', 'D', 'X', '1'};
+// Format 2: 33-bit positions (format 1 had 31). Older files are "not a precis index": rebuild.
+constexpr char magic[8] = {'P', 'R', 'C', 'S', 'I', 'D', 'X', '2'};
 
 std::uint64_t hash64(std::uint64_t key, std::uint64_t mask) {
     // Thomas Wang's invertible integer hash restricted to `mask` bits.
@@ -155,8 +156,12 @@ index_build_stats build_index(const index_options& options) {
         if (rc < -1) throw input_error(options.reference.string() + ": truncated or malformed FASTA");
         if (contigs.empty()) throw input_error(options.reference.string() + ": no sequences (is it FASTA?)");
     }
-    if (bases.size() >= (1ULL << 31))
-        throw input_error(options.reference.string() + ": more than 2^31 bases; this index format holds up to 2.1 Gb");
+    if (static_cast<ref_pos>(bases.size()) >= max_reference_length)
+        throw input_error(options.reference.string() + ": more than 2^" + std::to_string(position_bits) +
+                          " bases; the index format holds up to 8.6 Gb");
+    for (const auto& c : contigs)
+        if (c.length >= (std::int64_t{1} << 32))
+            throw input_error(options.reference.string() + ": contig " + c.name + " is longer than 2^32 bases");
 
     // Minimizers per contig, in parallel.
     std::vector<std::vector<minimizer>> per_contig(contigs.size());
@@ -170,7 +175,7 @@ index_build_stats build_index(const index_options& options) {
     const int hash_bits = 2 * options.k;
     int bucket_bits = 10;
     while (bucket_bits < hash_bits - 1 && (1ULL << bucket_bits) < n / 2) ++bucket_bits;
-    bucket_bits = std::max(bucket_bits, hash_bits - 32);  // low bits must fit the entry's upper half
+    bucket_bits = std::max(bucket_bits, hash_bits - entry_hash_bits);  // low bits must fit the entry
     const int low_bits = hash_bits - bucket_bits;
     // Counting sort by bucket (top hash bits), then sort each bucket by (low hash bits, position).
     std::vector<std::uint64_t> buckets((1ULL << bucket_bits) + 1, 0);
@@ -183,8 +188,8 @@ index_build_stats build_index(const index_options& options) {
         const std::uint64_t low_mask = (1ULL << low_bits) - 1;
         for (std::size_t c = 0; c < contigs.size(); ++c) {
             for (const auto& m : per_contig[c]) {
-                std::uint64_t pos = static_cast<std::uint64_t>(contigs[c].offset) + m.position;
-                entries[fill[m.hash >> low_bits]++] = ((m.hash & low_mask) << 32) | (pos << 1) | (m.reverse ? 1u : 0u);
+                ref_pos pos = contigs[c].offset + m.position;
+                entries[fill[m.hash >> low_bits]++] = pack_entry(m.hash & low_mask, pos, m.reverse);
             }
             std::vector<minimizer>().swap(per_contig[c]);
         }
@@ -275,7 +280,7 @@ genome_index::genome_index(const std::filesystem::path& path, const std::filesys
         return v;
     };
     try {
-        if (std::memcmp(p, magic, 8) != 0) throw input_error(where + ": not a precis index (bad magic)");
+        if (std::memcmp(p, magic, 8) != 0) throw input_error(where + ": not a precis index of this version (bad magic); rebuild it with precis index");
         p += 8;
         m_k = get32();
         m_w = get32();
@@ -337,8 +342,8 @@ std::span<const std::uint64_t> genome_index::lookup(std::uint64_t hash) const {
     std::uint64_t low = hash & ((1ULL << low_bits) - 1);
     const std::uint64_t* first = m_entries + m_buckets[b];
     const std::uint64_t* last = m_entries + m_buckets[b + 1];
-    const std::uint64_t* lo = std::lower_bound(first, last, low << 32);
-    const std::uint64_t* hi = std::lower_bound(lo, last, (low + 1) << 32);
+    const std::uint64_t* lo = std::lower_bound(first, last, pack_entry(low, 0, false));
+    const std::uint64_t* hi = std::partition_point(lo, last, [low](std::uint64_t e) { return entry_low_hash(e) == low; });
     return {lo, static_cast<std::size_t>(hi - lo)};
 }
 

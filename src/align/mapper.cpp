@@ -136,6 +136,77 @@ struct finisher {
     }
 };
 
+/// Glocal extension of a clipped read end with affine gaps: the whole tail `t` (read bases walking away
+/// from the alignment) against reference bases `r` (walking the same way), anchored at the alignment and
+/// ending on an aligned base. Returns the best score (INT32_MIN when none) and its operations in walking
+/// order as (BAM op, length) runs, plus the reference bases they consume.
+int extend_tail(const std::string& t, const std::string& r, const finisher& fin, const mapper_options& o,
+                std::vector<std::pair<int, int>>& ops, int& ref_used) {
+    constexpr int neg = INT32_MIN / 4;
+    const int n = static_cast<int>(t.size()), m = static_cast<int>(r.size());
+    ops.clear();
+    ref_used = 0;
+    if (n == 0 || m == 0) return INT32_MIN;
+    const int open = o.gap_open + o.gap_extend, ext = o.gap_extend;
+    const std::size_t w = static_cast<std::size_t>(m + 1);
+    const std::size_t cells = static_cast<std::size_t>(n + 1) * w;
+    thread_local std::vector<int> M, I, D;  // reused: this runs for many clipped reads
+    M.assign(cells, neg);
+    I.assign(cells, neg);
+    D.assign(cells, neg);
+    thread_local std::vector<signed char> S;  // substitution scores, S[(i - 1) * m + j - 1]
+    S.resize(static_cast<std::size_t>(n) * static_cast<std::size_t>(m));
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < m; ++j)
+            S[static_cast<std::size_t>(i) * static_cast<std::size_t>(m) + static_cast<std::size_t>(j)] =
+                static_cast<signed char>(fin.base_score(t[static_cast<std::size_t>(i)], r[static_cast<std::size_t>(j)]));
+    auto sub = [&](int i, int j) {
+        return static_cast<int>(S[static_cast<std::size_t>(i - 1) * static_cast<std::size_t>(m) + static_cast<std::size_t>(j - 1)]);
+    };
+    auto at = [&](int i, int j) { return static_cast<std::size_t>(i) * w + static_cast<std::size_t>(j); };
+    M[at(0, 0)] = 0;
+    for (int i = 0; i <= n; ++i)
+        for (int j = 0; j <= m; ++j) {
+            if (i == 0 && j == 0) continue;
+            if (i > 0 && j > 0)
+                M[at(i, j)] = std::max({M[at(i - 1, j - 1)], I[at(i - 1, j - 1)], D[at(i - 1, j - 1)]}) + sub(i, j);
+            if (i > 0) I[at(i, j)] = std::max(M[at(i - 1, j)] - open, I[at(i - 1, j)] - ext);
+            if (j > 0) D[at(i, j)] = std::max(M[at(i, j - 1)] - open, D[at(i, j - 1)] - ext);
+        }
+    int best = neg, bj = 0;
+    for (int j = 1; j <= m; ++j)
+        if (M[at(n, j)] > best) {
+            best = M[at(n, j)];
+            bj = j;
+        }
+    if (best <= neg / 2) return INT32_MIN;
+    std::vector<int> rev;
+    int i = n, j = bj, state = 0;  // 0 M, 1 I, 2 D
+    while (i > 0 || j > 0) {
+        if (state == 0) {
+            rev.push_back(BAM_CMATCH);
+            int v = M[at(i, j)] - sub(i, j);
+            --i;
+            --j;
+            state = v == M[at(i, j)] ? 0 : v == I[at(i, j)] ? 1 : 2;
+        } else if (state == 1) {
+            rev.push_back(BAM_CINS);
+            state = I[at(i, j)] == M[at(i - 1, j)] - open ? 0 : 1;
+            --i;
+        } else {
+            rev.push_back(BAM_CDEL);
+            state = D[at(i, j)] == M[at(i, j - 1)] - open ? 0 : 2;
+            --j;
+        }
+    }
+    for (auto it = rev.rbegin(); it != rev.rend(); ++it) {
+        if (!ops.empty() && ops.back().first == *it) ++ops.back().second;
+        else ops.emplace_back(*it, 1);
+    }
+    ref_used = bj;
+    return best;
+}
+
 void push_op(std::vector<std::uint32_t>& cigar, int op, int len) {
     if (len <= 0) return;
     if (!cigar.empty() && static_cast<int>(bam_cigar_op(cigar.back())) == op)
@@ -211,8 +282,8 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
             continue;
         }
         for (std::uint64_t e : occ) {
-            std::int64_t pos = static_cast<std::int64_t>((e & 0xffffffffULL) >> 1);
-            bool rrev = (e & 1) != 0;
+            ref_pos pos = entry_position(e);
+            bool rrev = entry_reverse(e);
             bool rev = rrev != m.reverse;
             std::int64_t qpos = rev ? L - static_cast<std::int64_t>(m.position) - k : m.position;
             hits.push_back({pos - qpos, static_cast<std::uint32_t>(qpos), rev});
@@ -340,19 +411,46 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
             for (auto op : h.core)
                 if (bam_cigar_type(bam_cigar_op(op)) & 2) re += bam_cigar_oplen(op);
             const std::vector<std::uint32_t>& core = h.core;
-            // Extend clipped ends to the read end when that costs less than the clip penalty.
-            int left = 0, ls = 0;
+            // Extend clipped ends to the read end when that costs less than the clip penalty: ungapped
+            // first, else (tails up to max_tail bases) a glocal alignment with gaps, so that an indel near
+            // the read end is aligned rather than hidden in a soft clip (bwa mem's end-to-end preference).
+            constexpr int max_tail = 50, tail_pad = 16;
+            std::vector<std::pair<int, int>> lops, rops;
+            int left_ref = 0, ls = 0;
             for (int t = 1; t <= qb && rb - t >= cbeg; ++t) ls += fin.base_score(q[static_cast<std::size_t>(qb - t)], ref[rb - t]);
-            if (qb > 0 && rb - qb >= cbeg && ls > -o.clip_penalty) left = qb;
-            int right = 0, rs = 0;
+            if (qb > 0 && rb - qb >= cbeg && ls > -o.clip_penalty) {
+                lops.emplace_back(BAM_CMATCH, qb);
+                left_ref = qb;
+            } else if (qb > 0 && qb <= max_tail) {
+                std::string tt(q.rend() - qb, q.rend()), rr;
+                for (std::int64_t t = rb - 1; t >= std::max(cbeg, rb - qb - tail_pad); --t) rr.push_back(ref[t]);
+                int used = 0;
+                if (extend_tail(tt, rr, fin, o, lops, used) > -o.clip_penalty) {
+                    std::reverse(lops.begin(), lops.end());
+                    left_ref = used;
+                } else {
+                    lops.clear();
+                }
+            }
+            int rs = 0;
             for (int t = 0; t < L - qe && re + t < cend; ++t) rs += fin.base_score(q[static_cast<std::size_t>(qe + t)], ref[re + t]);
-            if (qe < L && re + (L - qe) <= cend && rs > -o.clip_penalty) right = L - qe;
+            if (qe < L && re + (L - qe) <= cend && rs > -o.clip_penalty) {
+                rops.emplace_back(BAM_CMATCH, L - qe);
+            } else if (qe < L && L - qe <= max_tail) {
+                std::string tt(q.begin() + qe, q.end());
+                std::string rr(ref + re, ref + std::min(cend, re + (L - qe) + tail_pad));
+                int used = 0;
+                if (extend_tail(tt, rr, fin, o, rops, used) <= -o.clip_penalty) rops.clear();
+            }
+            int left = 0, right = 0;
+            for (const auto& [op, len] : lops) left += op == BAM_CDEL ? 0 : len;
+            for (const auto& [op, len] : rops) right += op == BAM_CDEL ? 0 : len;
             push_op(a.cigar, BAM_CSOFT_CLIP, qb - left);
-            push_op(a.cigar, BAM_CMATCH, left);
+            for (const auto& [op, len] : lops) push_op(a.cigar, op, len);
             for (auto op : core) push_op(a.cigar, static_cast<int>(bam_cigar_op(op)), static_cast<int>(bam_cigar_oplen(op)));
-            push_op(a.cigar, BAM_CMATCH, right);
+            for (const auto& [op, len] : rops) push_op(a.cigar, op, len);
             push_op(a.cigar, BAM_CSOFT_CLIP, L - qe - right);
-            fin.finish(a, q, rb - left, ctg);
+            fin.finish(a, q, rb - left_ref, ctg);
         }
         if (a.score < o.min_score) continue;
         out.push_back(std::move(a));
@@ -427,6 +525,34 @@ void add_supplementary(read_result& r, const std::vector<alignment>& all, const 
     }
 }
 
+/// Secondary alignments: other hits of the primary's part of the read (overlapping it on the read by at
+/// least half, as for XS) scoring at least the primary's score minus the margin; best first, MAPQ 0.
+void add_secondary(read_result& r, const std::vector<alignment>& all, const mapper_options& o) {
+    const alignment& p = r.primary;
+    // Same place: one strand of one contig, overlapping on the reference (a rescued copy of a hit).
+    auto same = [](const alignment& x, const alignment& y) {
+        return x.contig == y.contig && x.reverse == y.reverse && x.pos < y.ref_end && y.pos < x.ref_end;
+    };
+    std::vector<const alignment*> c;
+    for (const auto& a : all) {
+        if (same(a, p) || a.score < p.score - o.secondary_margin || a.score < o.min_score) continue;
+        int ov = std::min(a.read_end, p.read_end) - std::max(a.read_begin, p.read_begin);
+        if (ov * 2 < std::min(a.read_end - a.read_begin, p.read_end - p.read_begin)) continue;
+        bool taken = false;
+        for (const auto& s : r.supplementary) taken = taken || same(a, s);
+        if (!taken) c.push_back(&a);
+    }
+    std::stable_sort(c.begin(), c.end(), [](const alignment* x, const alignment* y) { return x->score > y->score; });
+    for (const alignment* a : c) {
+        if (static_cast<int>(r.secondary.size()) >= o.max_secondary) break;
+        bool taken = false;
+        for (const auto& s : r.secondary) taken = taken || same(*a, s);
+        if (taken) continue;
+        r.secondary.push_back(*a);
+        r.secondary.back().mapq = 0;
+    }
+}
+
 }  // namespace
 
 read_result mapper::map_single(const std::string& seq, std::uint64_t tie_seed) const {
@@ -436,6 +562,7 @@ read_result mapper::map_single(const std::string& seq, std::uint64_t tie_seed) c
     r.primary = all.front();
     r.supplementary.reserve(2);
     add_supplementary(r, all, m_options);
+    add_secondary(r, all, m_options);
     return r;
 }
 
@@ -543,11 +670,13 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
     // Best pairing vs best unpaired.
     int best_pair = INT32_MIN, second_pair = INT32_MIN;
     std::size_t bi = 0, bj = 0;
+    std::vector<int> pair_scores;
     for (std::size_t i = 0; i < a[0].size(); ++i)
         for (std::size_t j = 0; j < a[1].size(); ++j) {
             if (!proper(a[0][i], a[1][j])) continue;
             std::int64_t t = fr_template_length(a[0][i], a[1][j]);
             int s = static_cast<int>(a[0][i].score + a[1][j].score + pair_log_term(m, t, o) + .499);
+            pair_scores.push_back(s);
             if (s > best_pair) {
                 second_pair = best_pair;
                 best_pair = s;
@@ -563,16 +692,35 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
         pr.proper = true;
         alignment* chosen[2] = {&a[0][bi], &a[1][bj]};
         int subo = std::max({second_pair, unpaired, 0});
-        int q_pe = std::min(60, raw_mapq(best_pair - subo, o.match));
+        int q_pe = raw_mapq(best_pair - subo, o.match);
+        // bwa mem's penalty for several pairs close to the second best (a multi-copy repeat such as
+        // rRNA operons): pairs other than the best scoring within one gap of the second.
+        const int close = std::max({o.match + o.mismatch, o.gap_open + o.gap_extend});
+        int n_sub = -1;  // the best pair itself is counted below
+        for (int v : pair_scores)
+            if (second_pair != INT32_MIN && v >= second_pair - close) ++n_sub;
+        if (n_sub > 0) q_pe -= static_cast<int>(4.343 * std::log(n_sub + 1) + .499);
+        q_pe = std::clamp(q_pe, 0, 60);
+        int q_se[2];
+        for (int r = 0; r < 2; ++r) q_se[r] = (chosen[r] == &a[r][0]) ? chosen[r]->mapq : 0;
+        // Both reads ambiguous on their own (each ties with or loses to another of its hits), and one of
+        // them loses outright (it sits at a lesser hit only because its mate does): the one pair that
+        // formed does not place them; a better pair elsewhere was likely missed.
+        auto ambiguous = [](const alignment& x) { return x.sub_score >= x.score; };
+        auto weak = [](const alignment& x) { return x.sub_score > x.score; };
+        const bool unplaced = ambiguous(*chosen[0]) && ambiguous(*chosen[1]) && (weak(*chosen[0]) || weak(*chosen[1]));
         for (int r = 0; r < 2; ++r) {
             alignment& x = *chosen[r];
-            int q_se = (&x == &a[r][0]) ? x.mapq : 0;
-            int q = q_se > q_pe ? q_se : std::min(q_pe, q_se + 40);
-            // Never more confident than the read's own margin over competitors allows, when it is low.
-            if (x.sub_score > 0) q = std::min(q, raw_mapq(x.score - x.sub_score, o.match) + 40);
+            int q = q_se[r] > q_pe ? q_se[r] : std::min(q_pe, q_se[r] + 40);
+            if (unplaced) {
+                q = 0;
+            } else if (x.sub_score > 0 && x.sub_score < x.score) {
+                // Never more confident than the read's own margin over competitors allows, when it is low.
+                q = std::min(q, raw_mapq(x.score - x.sub_score, o.match) + 40);
+            }
             x.mapq = std::clamp(q, 0, 60);
-            pr.read[r].primary = x;
         }
+        for (int r = 0; r < 2; ++r) pr.read[r].primary = *chosen[r];
     } else {
         for (int r = 0; r < 2; ++r)
             if (!a[r].empty()) pr.read[r].primary = a[r][0];
@@ -587,6 +735,7 @@ pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, c
                     rest.push_back(x);
             pr.read[r].supplementary.reserve(2);
             add_supplementary(pr.read[r], rest, o);
+            add_secondary(pr.read[r], rest, o);
         }
     return pr;
 }

@@ -48,6 +48,7 @@ void make_records(const pair_result& pair, bool paired, const read_record& r1, c
         const alignment* mate = paired ? &pair.read[1 - r].primary : nullptr;
         const bool mapped = self.primary.contig >= 0;
         const bool mate_mapped = mate && mate->contig >= 0;
+        // parts: primary, supplementaries (chimeric pieces, SA tags) ; then secondaries (flag 256, no SA).
         std::vector<const alignment*> parts;
         if (mapped) {
             parts.push_back(&self.primary);
@@ -55,8 +56,12 @@ void make_records(const pair_result& pair, bool paired, const read_record& r1, c
         } else {
             parts.push_back(nullptr);
         }
+        const std::size_t n_parts = parts.size();
+        if (mapped)
+            for (const auto& s : self.secondary) parts.push_back(&s);
         for (std::size_t p = 0; p < parts.size(); ++p) {
             const alignment* a = parts[p];
+            const bool secondary = p >= n_parts;
             std::uint16_t flag = 0;
             if (paired) {
                 flag |= BAM_FPAIRED | (r == 0 ? BAM_FREAD1 : BAM_FREAD2);
@@ -66,7 +71,7 @@ void make_records(const pair_result& pair, bool paired, const read_record& r1, c
             }
             if (!a) flag |= BAM_FUNMAP;
             if (a && a->reverse) flag |= BAM_FREVERSE;
-            if (p > 0) flag |= BAM_FSUPPLEMENTARY;
+            if (p > 0) flag |= secondary ? BAM_FSECONDARY : BAM_FSUPPLEMENTARY;
             std::int32_t tid = -1, mtid = -1;
             std::int64_t pos = -1, mpos = -1, tlen = 0;
             if (a) {
@@ -109,9 +114,9 @@ void make_records(const pair_result& pair, bool paired, const read_record& r1, c
             }
             if (!rg.empty()) append_z(b.get(), "RG", rg);
             if (mate_mapped) append_i(b.get(), "MQ", mate->mapq);
-            if (a && parts.size() > 1) {
+            if (a && !secondary && n_parts > 1) {
                 std::string sa;
-                for (std::size_t q = 0; q < parts.size(); ++q)
+                for (std::size_t q = 0; q < n_parts; ++q)
                     if (q != p) sa += sa_entry(*parts[q], index);
                 append_z(b.get(), "SA", sa);
             }

@@ -21,7 +21,12 @@ int run_align(int argc, char** argv, MPI_Comm comm) {
         ("insert-sample", po::value<std::int64_t>()->default_value(20000),
          "the first N pairs learn the insert-size model (same model at any rank or thread count)")
         ("min-score", po::value<int>()->default_value(30), "minimum alignment score to report a hit")
-        ("max-occ", po::value<int>()->default_value(500), "ignore minimizers occurring more often than this");
+        ("max-occ", po::value<int>()->default_value(500), "ignore minimizers occurring more often than this")
+        ("max-secondary", po::value<int>()->default_value(3),
+         "secondary (flag 256, MAPQ 0) records per read for other places its aligned part fits about as well; "
+         "0 writes none")
+        ("secondary-margin", po::value<int>()->default_value(10),
+         "a secondary scores at least the primary's AS minus this");
     po::positional_options_description positional;
     auto vm = parse("align",
                     "precis align --ref REF.fa --reads1 R1.fq.gz [--reads2 R2.fq.gz] --out SAMPLE.bam "
@@ -43,6 +48,10 @@ int run_align(int argc, char** argv, MPI_Comm comm) {
     o.insert_sample = v["insert-sample"].as<std::int64_t>();
     o.mapping.min_score = v["min-score"].as<int>();
     o.mapping.max_occurrences = v["max-occ"].as<int>();
+    o.mapping.max_secondary = v["max-secondary"].as<int>();
+    o.mapping.secondary_margin = v["secondary-margin"].as<int>();
+    if (o.mapping.max_secondary < 0 || o.mapping.secondary_margin < 0)
+        throw input_error("--max-secondary and --secondary-margin must be >= 0");
     o.command_line = ctx.command_line;
     o.threads = ctx.threads;
     o.show_progress = ctx.show_progress;

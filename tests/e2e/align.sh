@@ -6,7 +6,10 @@ source "$(dirname "$0")/lib.sh"
 
 "$precis" simulate --out-dir sim --contigs 2 --contig-length 150000 --genes 1 --samples 10 --variants 200 \
   --patients 1 --coverage 6 --quiet
-ref=sim/reference.fa
+# The reference gets a third contig: an exact copy of chr1:60001-62000 (a segmental duplication), so
+# reads from there have secondary alignments.
+ref=ref3.fa
+{ cat sim/reference.fa; echo '>chr3'; samtools faidx sim/reference.fa chr1:60001-62000 | grep -v '>'; } >$ref
 r1=sim/patients/P0001_R1.fq.gz
 r2=sim/patients/P0001_R2.fq.gz
 
@@ -29,9 +32,9 @@ echo "$pairs pairs"
   --threads 2 --quiet
 samtools quickcheck t2.bam && [ -s t2.bam.bai ] && pass "quickcheck + .bai" || fail "quickcheck or index"
 samtools view -H t2.bam >header.txt
-grep -q $'^@HD\tVN:1.6\tSO:coordinate' header.txt && grep -c '^@SQ' header.txt | grep -qx 2 &&
+grep -q $'^@HD\tVN:1.6\tSO:coordinate' header.txt && grep -c '^@SQ' header.txt | grep -qx 3 &&
   grep -q $'^@RG\tID:P1\tSM:P0001' header.txt && grep -q $'^@PG\tID:precis.*CL:.*precis align' header.txt &&
-  pass "header: HD SO:coordinate, 2 SQ, RG, PG with command line" || fail "header: $(cat header.txt)"
+  pass "header: HD SO:coordinate, 3 SQ, RG, PG with command line" || fail "header: $(cat header.txt)"
 n=$(samtools view -c -F 0x900 t2.bam)
 [ "$n" -eq $((2 * pairs)) ] && pass "every read has one primary record ($n)" || fail "$n primaries for $pairs pairs"
 
@@ -65,6 +68,27 @@ sup=$(samtools view -f 0x800 t2.bam | awk '$1 == "chimera"' | wc -l)
 sa=$(samtools view t2.bam | awk '$1 == "chimera" && /SA:Z:/' | wc -l)
 [ "$sup" -ge 1 ] && [ "$sa" -ge 2 ] && pass "chimeric read: $sup supplementary, SA on $sa records" ||
   fail "chimeric read: $sup supplementary, $sa with SA: $(samtools view t2.bam | awk '$1 == "chimera"' | cut -f 1-9)"
+
+# Secondary alignments (flag 256): reads from the duplicated segment; MAPQ 0, no SA, mate fields from
+# the mate's primary; callers ignore them (bcftools mpileup: same pileup without them); --max-secondary 0.
+samtools view -f 0x100 t2.bam >sec.sam
+nsec=$(wc -l <sec.sam)
+[ "$nsec" -ge 10 ] && [ "$(awk '$5 != 0 || /SA:Z:/' sec.sam | wc -l)" -eq 0 ] &&
+  [ "$(awk '$3 == "chr3" || ($3 == "chr1" && $4 > 59000 && $4 < 62000)' sec.sam | wc -l)" -eq "$nsec" ] &&
+  pass "secondary: $nsec records in the duplicated segment, MAPQ 0, no SA" || fail "secondary records: $(head -3 sec.sam)"
+samtools view -F 0x904 t2.bam | awk '{print $1, int($2 / 64) % 4, $3, $4, int($2 / 16) % 2}' | sort >prim.txt
+awk 'int($2 / 8) % 2 == 0 {print $1, 3 - int($2 / 64) % 4, ($7 == "=" ? $3 : $7), $8, int($2 / 32) % 2}' sec.sam |
+  sort -u >secmate.txt
+[ "$(comm -13 prim.txt secmate.txt | wc -l)" -eq 0 ] && pass "secondary: mate fields are the mate's primary" ||
+  fail "secondary mate fields: $(comm -13 prim.txt secmate.txt | head -3)"
+samtools view -b -F 0x100 -o nosec.bam t2.bam && samtools index nosec.bam
+cmp -s <(bcftools mpileup -f $ref -r chr3 t2.bam 2>/dev/null | grep -v '^#') \
+  <(bcftools mpileup -f $ref -r chr3 nosec.bam 2>/dev/null | grep -v '^#') &&
+  pass "bcftools mpileup ignores secondaries" || fail "bcftools mpileup differs with secondaries"
+"$precis" align --ref $ref --reads1 r1.fq.gz --reads2 r2.fq.gz --out nosec2.bam --max-secondary 0 \
+  --read-group '@RG\tID:P1\tSM:P0001' --quiet
+[ "$(samtools view -c -f 0x100 nosec2.bam)" -eq 0 ] && cmp -s <(samtools view nosec.bam) <(samtools view nosec2.bam) &&
+  pass "--max-secondary 0: the same records without secondaries" || fail "--max-secondary 0 output"
 
 # Same records at any thread and rank count (small batches so that ranks share the work).
 "$precis" align --ref $ref --reads1 r1.fq.gz --reads2 r2.fq.gz --out t1.bam --read-group '@RG\tID:P1\tSM:P0001' \

@@ -9,6 +9,24 @@
 
 namespace precis::align {
 
+/// A base position in the concatenated reference (all contigs end to end), 0-based.
+using ref_pos = std::int64_t;
+
+/// Index entries are 64 bits: (low hash bits << (position_bits + 1)) | (position << 1) | reverse.
+/// 33 position bits hold 8.6 Gb of reference (a human genome with alt contigs and decoys is ~3.2 Gb); the
+/// remaining 30 bits hold the hash bits the bucket does not, so buckets need at least 2k - 30 bits.
+inline constexpr int position_bits = 33;
+inline constexpr int entry_hash_bits = 64 - 1 - position_bits;
+inline constexpr ref_pos max_reference_length = ref_pos{1} << position_bits;
+constexpr std::uint64_t pack_entry(std::uint64_t low_hash, ref_pos position, bool reverse) {
+    return (low_hash << (position_bits + 1)) | (static_cast<std::uint64_t>(position) << 1) | (reverse ? 1u : 0u);
+}
+constexpr ref_pos entry_position(std::uint64_t e) {
+    return static_cast<ref_pos>((e >> 1) & ((std::uint64_t{1} << position_bits) - 1));
+}
+constexpr bool entry_reverse(std::uint64_t e) { return (e & 1) != 0; }
+constexpr std::uint64_t entry_low_hash(std::uint64_t e) { return e >> (position_bits + 1); }
+
 /// How `precis index` builds an index (docs/align.md).
 struct index_options {
     std::filesystem::path reference;  ///< FASTA, plain or gzipped; any number of contigs
@@ -60,9 +78,9 @@ public:
     std::int64_t total_length() const { return m_total; }
     /// SHA-256 of the reference file the index was built from.
     const std::string& reference_sha256() const { return m_sha; }
-    /// Occurrences of a canonical minimizer hash (empty when absent), each encoded as
-    /// (low hash bits << 32) | (concatenated position << 1) | reverse, where reverse says the reference
-    /// k-mer is the reverse complement of the canonical one.
+    /// Occurrences of a canonical minimizer hash (empty when absent), each a pack_entry(): decode with
+    /// entry_position() / entry_reverse(), where reverse says the reference k-mer is the reverse
+    /// complement of the canonical one.
     std::span<const std::uint64_t> lookup(std::uint64_t hash) const;
 
 private:
@@ -74,7 +92,7 @@ private:
     const char* m_bases = nullptr;
     std::int64_t m_total = 0;
     const std::uint64_t* m_buckets = nullptr;  // 2^bits + 1 offsets into m_entries
-    const std::uint64_t* m_entries = nullptr;  // (hash low bits << 32 | position << 1 | reverse), sorted
+    const std::uint64_t* m_entries = nullptr;  // pack_entry(low hash bits, position, reverse), sorted
 };
 
 /// A minimizer of a sequence: canonical hash, position of its k-mer and whether the canonical k-mer

@@ -23,6 +23,8 @@ struct mapper_options {
     int max_candidates = 10;    ///< clusters extended per read
     int unpaired_penalty = 17;
     int max_supplementary_overlap = 10;  ///< bases a supplementary may share with the primary on the read
+    int max_secondary = 3;      ///< secondary (flag 256) alignments per read; 0 = none
+    int secondary_margin = 10;  ///< secondaries score at least the primary's AS minus this
 };
 
 /// One local alignment of one read. Coordinates are 0-based on the contig.
@@ -49,10 +51,12 @@ struct insert_model {
     std::int64_t pairs_used = 0;
 };
 
-/// What came out for one read: primary (or unmapped when contig < 0) plus supplementaries.
+/// What came out for one read: primary (or unmapped when contig < 0) plus supplementaries (other parts
+/// of a chimeric read) and secondaries (other places the same part of the read aligns about as well).
 struct read_result {
     alignment primary;
     std::vector<alignment> supplementary;
+    std::vector<alignment> secondary;
 };
 
 struct pair_result {

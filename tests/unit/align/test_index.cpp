@@ -77,7 +77,7 @@ TEST(align_index, multi_contig_n_runs_iupac_and_stale_detection) {
     ASSERT_FALSE(mins.empty());
     for (const auto& m : mins) {
         bool found = false;
-        for (auto e : idx.lookup(m.hash)) found |= ((e & 0xffffffffULL) >> 1) == 5100 + m.position;
+        for (auto e : idx.lookup(m.hash)) found |= entry_position(e) == 5100 + static_cast<ref_pos>(m.position);
         EXPECT_TRUE(found);
     }
     compute_minimizers(std::string_view(idx.bases(), 5000), idx.k(), idx.w(), mins);
@@ -92,4 +92,23 @@ TEST(align_index, multi_contig_n_runs_iupac_and_stale_detection) {
     }
     EXPECT_THROW(genome_index(default_index_path(fa), fa), precis::input_error);
     EXPECT_THROW(genome_index(dir.path / "none.pidx", fa), precis::input_error);
+}
+
+TEST(align_index, entry_packing_at_boundary_values) {
+    static_assert(position_bits >= 32, "positions must cover a human genome (3.2 Gb)");
+    static_assert(entry_hash_bits + position_bits + 1 == 64);
+    const ref_pos positions[] = {0, 1, (ref_pos{1} << 31) - 1, ref_pos{1} << 31, (ref_pos{1} << 32) + 12345,
+                                 max_reference_length - 1};
+    const std::uint64_t hashes[] = {0, 1, (std::uint64_t{1} << entry_hash_bits) - 1};
+    for (ref_pos p : positions)
+        for (std::uint64_t h : hashes)
+            for (bool rev : {false, true}) {
+                std::uint64_t e = pack_entry(h, p, rev);
+                EXPECT_EQ(entry_position(e), p);
+                EXPECT_EQ(entry_reverse(e), rev);
+                EXPECT_EQ(entry_low_hash(e), h);
+            }
+    // Entries sort by hash first, then position, then strand (lookup relies on it).
+    EXPECT_LT(pack_entry(0, max_reference_length - 1, true), pack_entry(1, 0, false));
+    EXPECT_LT(pack_entry(5, ref_pos{1} << 31, true), pack_entry(5, (ref_pos{1} << 31) + 1, false));
 }

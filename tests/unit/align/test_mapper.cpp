@@ -29,6 +29,7 @@ protected:
         std::mt19937 rng(5);
         genome.resize(200000);
         for (auto& c : genome) c = "ACGT"[rng() % 4];
+        genome.replace(120000, 1000, genome.substr(50000, 1000));  // an exact 1 kb segmental duplication
         std::ofstream(dir / "g.fa") << ">g\n" << genome << "\n";
         index_options o;
         o.reference = dir / "g.fa";
@@ -110,4 +111,51 @@ TEST(insert_model, robust_to_outliers) {
     EXPECT_NEAR(m.sd, 40, 5);
     EXPECT_LT(m.high, 1000);
     EXPECT_FALSE(estimate_insert_model({100, 200}).valid);
+}
+
+TEST_F(mapper_test, secondary_alignments_of_a_duplicated_segment) {
+    mapper m(*index);
+    std::string read = genome.substr(50300, 150);
+    auto r = m.map_single(read, 11);
+    ASSERT_GE(r.primary.contig, 0);
+    EXPECT_TRUE(r.primary.pos == 50300 || r.primary.pos == 120300);
+    EXPECT_EQ(r.primary.mapq, 0);
+    EXPECT_EQ(r.primary.sub_score, r.primary.score);
+    ASSERT_EQ(r.secondary.size(), 1u);
+    EXPECT_EQ(r.secondary[0].pos, r.primary.pos == 50300 ? 120300 : 50300);
+    EXPECT_EQ(r.secondary[0].mapq, 0);
+    EXPECT_EQ(r.secondary[0].score, r.primary.score);
+    EXPECT_TRUE(r.supplementary.empty());
+    // A unique read has none; --max-secondary 0 turns them off.
+    EXPECT_TRUE(m.map_single(genome.substr(1000, 150), 12).secondary.empty());
+    mapper_options o;
+    o.max_secondary = 0;
+    mapper none(*index, o);
+    EXPECT_TRUE(none.map_single(read, 11).secondary.empty());
+}
+
+TEST_F(mapper_test, tied_read_mapq_comes_from_a_mate_that_disambiguates) {
+    mapper m(*index);
+    insert_model model;
+    model.valid = true;
+    model.mean = 350;
+    model.sd = 50;
+    model.low = 150;
+    model.high = 550;
+    // Read 1 lies in the duplicated segment, read 2 just past it (unique): only one copy pairs.
+    auto p = m.map_pair(genome.substr(50800, 150), detail::reverse_complement(genome.substr(51000, 150)), model, 13);
+    EXPECT_TRUE(p.proper);
+    EXPECT_EQ(p.read[0].primary.pos, 50800);
+    EXPECT_EQ(p.read[0].primary.sub_score, p.read[0].primary.score);
+    EXPECT_GE(p.read[0].primary.mapq, 20);
+    EXPECT_EQ(p.read[1].primary.pos, 51000);
+    ASSERT_EQ(p.read[0].secondary.size(), 1u);
+    EXPECT_EQ(p.read[0].secondary[0].pos, 120800);
+    // Both reads inside the duplicated segment: both copies pair equally well, so neither is placed.
+    p = m.map_pair(genome.substr(50100, 150), detail::reverse_complement(genome.substr(50300, 150)), model, 14);
+    EXPECT_TRUE(p.proper);
+    EXPECT_EQ(p.read[0].primary.mapq, 0);
+    EXPECT_EQ(p.read[1].primary.mapq, 0);
+    EXPECT_EQ(p.read[0].secondary.size(), 1u);
+    EXPECT_EQ(p.read[1].secondary.size(), 1u);
 }
