@@ -5,6 +5,7 @@
 #include <htslib/sam.h>
 #include <mpi.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/parallel_sort.h>
 
@@ -18,6 +19,7 @@
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
 #include "precis/core/progress.hpp"
+#include "precis/io/hts_handles.hpp"
 #include "precis/io/sam.hpp"
 
 namespace precis::align {
@@ -169,17 +171,23 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                     auto i = static_cast<std::size_t>(next_batch);
                     std::int64_t first = next_batch * plan.batch;
                     std::int64_t n = std::min(plan.batch, plan.records - first);
-                    a.go_to(first, plan.offsets1[i], plan.seekable);
-                    a.read(n, w->x);
+                    auto read1 = [&] {
+                        a.go_to(first, plan.offsets1[i], plan.seekable);
+                        a.read(n, w->x);
+                    };
                     if (b) {
-                        b->go_to(first, plan.offsets2[i], plan.seekable);
-                        b->read(n, w->y);
+                        tbb::parallel_invoke(read1, [&] {
+                            b->go_to(first, plan.offsets2[i], plan.seekable);
+                            b->read(n, w->y);
+                        });
                         if (w->y.size() != w->x.size())
                             throw input_error(o.reads2.string() + ": fewer records than " + o.reads1.string());
                         for (std::size_t k = 0; k < w->x.size(); ++k)
                             if (detail::base_name(w->x[k].name) != detail::base_name(w->y[k].name))
                                 throw input_error::at(o.reads2.string(), "record " + std::to_string(first + static_cast<std::int64_t>(k) + 1),
                                                       "read name '" + w->y[k].name + "' does not match '" + w->x[k].name + "'");
+                    } else {
+                        read1();
                     }
                     if (static_cast<std::int64_t>(w->x.size()) != n)
                         throw input_error(o.reads1.string() + ": fewer records than the first pass counted");
@@ -274,7 +282,19 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
             hts_set_threads(f, 1);
             part_headers.emplace_back(sam_hdr_read(f), sam_hdr_destroy);
         }
-        io::sam_writer out(o.out, header.get(), o.cram ? o.reference : std::filesystem::path(), std::max(1, o.threads));
+        // The output, compressed with all threads and indexed while it is written (no second pass).
+        atomic_output final_out(o.out);
+        const std::string idx_suffix = o.cram ? ".crai" : ".bai";
+        const std::string idx_path = final_out.temp_path().string() + idx_suffix;
+        final_out.add_companion(idx_suffix);
+        io::hts_file_ptr out_file(hts_open(final_out.temp_path().c_str(), o.cram ? "wc" : "wb"));
+        if (!out_file) throw input_error(o.out.string() + ": cannot create");
+        if (o.cram && hts_set_fai_filename(out_file.get(), o.reference.c_str()) != 0)
+            throw input_error(o.reference.string() + ": cannot use as the CRAM reference");
+        hts_set_threads(out_file.get(), std::max(1, o.threads));
+        if (sam_hdr_write(out_file.get(), header.get()) != 0) throw runtime_failure(o.out.string() + ": cannot write the header");
+        if (sam_idx_init(out_file.get(), header.get(), 0, idx_path.c_str()) != 0)
+            throw runtime_failure(o.out.string() + ": cannot start the index");
         std::priority_queue<std::pair<bam1_t*, int>, std::vector<std::pair<bam1_t*, int>>, source_cmp> heap;
         std::vector<record> current(parts.size());
         std::size_t own = 0;
@@ -293,11 +313,13 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         while (!heap.empty()) {
             auto [rec, s] = heap.top();
             heap.pop();
-            out.write(rec);
+            if (sam_write1(out_file.get(), header.get(), rec) < 0) throw runtime_failure(o.out.string() + ": write failed");
             pull(s);
         }
         records.clear();
-        out.close(true);
+        if (sam_idx_save(out_file.get()) != 0) throw runtime_failure(o.out.string() + ": cannot write the index");
+        if (hts_close(out_file.release()) != 0) throw runtime_failure(o.out.string() + ": write failed on close");
+        final_out.commit();
     }
     comm.barrier();
     stats.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

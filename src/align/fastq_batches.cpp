@@ -4,6 +4,10 @@
 #include <htslib/bgzf.h>
 #include <htslib/sam.h>
 
+#include <tbb/parallel_invoke.h>
+
+#include <cstring>
+
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
 
@@ -71,6 +75,28 @@ void batch_reader::read(std::int64_t n, std::vector<read_record>& out) {
         }
 }
 
+namespace {
+
+/// One file's share of the first pass: record count, batch start offsets and a hash of every record's
+/// base name (so that the two files can be scanned at the same time and compared afterwards).
+struct file_scan {
+    std::int64_t records = 0;
+    std::vector<std::int64_t> offsets;
+    std::vector<std::uint64_t> names;
+};
+
+std::uint64_t name_hash(const char* s) {
+    std::size_t n = std::strlen(s);
+    if (n > 2 && s[n - 2] == '/' && (s[n - 1] == '1' || s[n - 1] == '2')) n -= 2;
+    std::uint64_t h = 1469598103934665603ULL;
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 1099511628211ULL;
+    return h;
+}
+
+}  // namespace
+
+const char* batch_reader::current_name() const { return bam_get_qname(m_rec.get()); }
+
 batch_plan plan_batches(const std::filesystem::path& r1, const std::filesystem::path& r2, std::int64_t batch) {
     batch_plan plan;
     plan.batch = batch;
@@ -86,32 +112,41 @@ batch_plan plan_batches(const std::filesystem::path& r1, const std::filesystem::
         return c == bgzf || c == no_compression;
     };
     plan.seekable = seekable(r1) && (r2.empty() || seekable(r2));
-    read_record x, y;
-    while (true) {
-        if (plan.records % batch == 0) {
-            plan.offsets1.push_back(plan.seekable ? bgzf_tell(a.m_file->fp.bgzf) : 0);
-            if (b) plan.offsets2.push_back(plan.seekable ? bgzf_tell(b->m_file->fp.bgzf) : 0);
+    // Both files at once (one task each): this pass runs before any mapping, on one rank.
+    auto scan = [&](batch_reader& r, file_scan& out) {
+        while (true) {
+            if (out.records % batch == 0) out.offsets.push_back(plan.seekable ? bgzf_tell(r.m_file->fp.bgzf) : 0);
+            if (!r.next(nullptr)) break;
+            ++out.records;
+            if (b) out.names.push_back(name_hash(r.current_name()));
         }
-        bool ha = a.next(&x);
-        bool hb = b ? b->next(&y) : false;
-        if (!ha) {
-            if (hb)
-                throw input_error(r1.string() + " has " + std::to_string(plan.records) + " records but " + r2.string() +
-                                  " has more: R1 and R2 must hold the same pairs");
-            break;
-        }
-        if (b && !hb)
-            throw input_error(r2.string() + " has " + std::to_string(plan.records) + " records but " + r1.string() +
-                              " has more: R1 and R2 must hold the same pairs");
-        ++plan.records;
-        if (b && base_name(x.name) != base_name(y.name))
-            throw input_error::at(r2.string(), "record " + std::to_string(plan.records),
-                                  "read name '" + y.name + "' does not match '" + x.name + "' in " + r1.string());
+        if (out.records % batch == 0 && !out.offsets.empty()) out.offsets.pop_back();
+    };
+    file_scan s1, s2;
+    if (b) tbb::parallel_invoke([&] { scan(a, s1); }, [&] { scan(*b, s2); });
+    else scan(a, s1);
+    if (b && s1.records != s2.records) {
+        bool more2 = s2.records > s1.records;
+        throw input_error((more2 ? r1 : r2).string() + " has " + std::to_string(std::min(s1.records, s2.records)) +
+                          " records but " + (more2 ? r2 : r1).string() + " has more: R1 and R2 must hold the same pairs");
     }
-    if (plan.records % batch == 0 && !plan.offsets1.empty()) {
-        plan.offsets1.pop_back();
-        if (b) plan.offsets2.pop_back();
-    }
+    if (b)
+        for (std::size_t i = 0; i < s1.names.size(); ++i)
+            if (s1.names[i] != s2.names[i]) {
+                // Rare: read both files again up to the mismatch for the names in the message.
+                batch_reader x(r1), y(r2);
+                read_record rx, ry;
+                for (std::size_t k = 0; k <= i; ++k) {
+                    x.next(&rx);
+                    y.next(&ry);
+                }
+                if (base_name(rx.name) == base_name(ry.name)) continue;  // a hash collision
+                throw input_error::at(r2.string(), "record " + std::to_string(i + 1),
+                                      "read name '" + ry.name + "' does not match '" + rx.name + "' in " + r1.string());
+            }
+    plan.records = s1.records;
+    plan.offsets1 = std::move(s1.offsets);
+    if (b) plan.offsets2 = std::move(s2.offsets);
     if (plan.records == 0) throw input_error(r1.string() + ": no reads");
     return plan;
 }

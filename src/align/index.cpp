@@ -347,4 +347,25 @@ std::span<const std::uint64_t> genome_index::lookup(std::uint64_t hash) const {
     return {lo, static_cast<std::size_t>(hi - lo)};
 }
 
+void genome_index::lookup_many(const minimizer* mins, std::size_t n, std::span<const std::uint64_t>* out) const {
+    const int low_bits = 2 * m_k - m_bucket_bits;
+    for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(m_buckets + (mins[i].hash >> low_bits));
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t b = mins[i].hash >> low_bits;
+        const std::uint64_t* first = m_entries + m_buckets[b];
+        const std::uint64_t* last = m_entries + m_buckets[b + 1];
+        __builtin_prefetch(first);
+        __builtin_prefetch(first + (last - first) / 2);
+        out[i] = {first, static_cast<std::size_t>(last - first)};
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t low = mins[i].hash & ((1ULL << low_bits) - 1);
+        const std::uint64_t* first = out[i].data();
+        const std::uint64_t* last = first + out[i].size();
+        const std::uint64_t* lo = std::lower_bound(first, last, pack_entry(low, 0, false));
+        const std::uint64_t* hi = std::partition_point(lo, last, [low](std::uint64_t e) { return entry_low_hash(e) == low; });
+        out[i] = {lo, static_cast<std::size_t>(hi - lo)};
+    }
+}
+
 }  // namespace precis::align

@@ -261,15 +261,22 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
     const std::string rc = detail::reverse_complement(fwd);
 
     // Seeds.
-    std::vector<minimizer> mins;
+    // Per-thread scratch, reused from read to read (no allocation per read once warm).
+    thread_local std::vector<minimizer> mins;
+    thread_local std::vector<hit> hits;
+    thread_local std::vector<std::span<const std::uint64_t>> occs;
+    thread_local std::vector<cluster> clusters;
+    thread_local std::vector<char> seen;
+    mins.clear();
+    hits.clear();
+    clusters.clear();
     compute_minimizers(fwd, m_index.k(), m_index.w(), mins);
-    std::vector<hit> hits;
     const int k = m_index.k();
     // Rare minimizers first: when a read has a few, more frequent ones only add work and stray hits.
-    std::vector<std::span<const std::uint64_t>> occs(mins.size());
+    occs.resize(mins.size());
     int rare = 0;
+    m_index.lookup_many(mins.data(), mins.size(), occs.data());
     for (std::size_t t = 0; t < mins.size(); ++t) {
-        occs[t] = m_index.lookup(mins[t].hash);
         if (!occs[t].empty() && occs[t].size() <= static_cast<std::size_t>(o.rare_occurrences)) ++rare;
     }
     const std::size_t limit = static_cast<std::size_t>(rare >= 3 ? o.rare_occurrences : o.max_occurrences);
@@ -298,8 +305,7 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
 
     // Chain hits on nearby diagonals (indels up to max_gap) into clusters.
     constexpr std::int64_t max_gap = 16;
-    std::vector<cluster> clusters;
-    std::vector<char> seen(static_cast<std::size_t>(L), 0);
+    seen.resize(static_cast<std::size_t>(L));
     std::size_t i = 0;
     while (i < hits.size()) {
         std::size_t j = i + 1;
@@ -598,6 +604,14 @@ bool rescue(const genome_index& index, const mapper_options& o, const parasail_m
     for (std::int64_t t = wb; t < we; ++t) window[static_cast<std::size_t>(t - wb)] = detail::normalise_base(ref[t]);
     std::string q = mate_rev ? detail::reverse_complement(mate_fwd) : mate_fwd;
     for (auto& ch : q) ch = detail::normalise_base(ch);
+    // Most rescue windows hold no mate (the anchor is a lesser hit): the score alone, several times
+    // cheaper than the traceback tables, rules those out.
+    parasail_result_t* s0 = parasail_sw_striped_16(q.data(), L, window.data(), static_cast<int>(window.size()),
+                                                   o.gap_open + o.gap_extend, o.gap_extend, matrix);
+    if (!s0) throw runtime_failure("parasail: alignment failed");
+    const int score0 = parasail_result_get_score(s0);
+    parasail_result_free(s0);
+    if (score0 < o.min_score) return false;
     parasail_result_t* r = parasail_sw_trace_striped_16(q.data(), L, window.data(), static_cast<int>(window.size()),
                                                         o.gap_open + o.gap_extend, o.gap_extend, matrix);
     if (!r) throw runtime_failure("parasail: alignment failed");

@@ -46,6 +46,8 @@ public:
 
     /// Next record (nullptr: skip it); false at the end.
     bool next(read_record* rec);
+    /// Name of the record next() last read.
+    const char* current_name() const;
 
     friend batch_plan plan_batches(const std::filesystem::path&, const std::filesystem::path&, std::int64_t);
 
