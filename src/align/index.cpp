@@ -74,7 +74,23 @@ void compute_minimizers(std::string_view seq, int k, int w, std::vector<minimize
         std::uint32_t pos;
         bool reverse;
     };
-    std::deque<item> window;  // monotone: hashes increasing from front; front = leftmost minimum
+    // Monotone queue (hashes increasing from front; front = leftmost minimum) in a ring: it never holds
+    // more than w <= 64 k-mers, and a ring needs no allocation per read.
+    constexpr std::size_t ring = 128;
+    item buf[ring];
+    std::size_t head = 0, tail = 0;  // [head, tail), indices mod ring
+    struct ring_view {
+        item* b;
+        std::size_t& h;
+        std::size_t& t;
+        bool empty() const { return h == t; }
+        item& front() { return b[h % ring]; }
+        item& back() { return b[(t - 1) % ring]; }
+        void pop_front() { ++h; }
+        void pop_back() { --t; }
+        void push_back(const item& x) { b[t++ % ring] = x; }
+        void clear() { h = t = 0; }
+    } window{buf, head, tail};
     std::uint32_t last_pos = UINT32_MAX;
     int kmers_in_run = 0;
     auto emit_front = [&] {
@@ -285,6 +301,7 @@ genome_index::genome_index(const std::filesystem::path& path, const std::filesys
         m_k = get32();
         m_w = get32();
         m_bucket_bits = get32();
+        if (m_k < 11 || m_k > 28 || m_w < 1 || m_w > 64) throw input_error(where + ": corrupt index header (k or w out of range)");
         int n = get32();
         need(64);
         m_sha.assign(p, 64);

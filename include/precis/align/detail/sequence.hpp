@@ -5,16 +5,18 @@
 
 namespace precis::align::detail {
 
-/// 0..3 for A C G T (any case), 4 for anything else.
-inline int base_code(char c) {
-    switch (c) {
-        case 'A': case 'a': return 0;
-        case 'C': case 'c': return 1;
-        case 'G': case 'g': return 2;
-        case 'T': case 't': return 3;
-        default: return 4;
+/// 0..3 for A C G T (any case), 4 for anything else (a table: this runs for every base of every read).
+inline constexpr struct base_code_table {
+    unsigned char v[256];
+    constexpr base_code_table() : v() {
+        for (auto& x : v) x = 4;
+        v['A'] = v['a'] = 0;
+        v['C'] = v['c'] = 1;
+        v['G'] = v['g'] = 2;
+        v['T'] = v['t'] = 3;
     }
-}
+} base_codes{};
+inline int base_code(char c) { return base_codes.v[static_cast<unsigned char>(c)]; }
 
 /// ACGT upper-cased; every other character becomes N (what the aligner scores).
 inline char normalise_base(char c) { return "ACGTN"[base_code(c)]; }
