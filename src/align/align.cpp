@@ -9,6 +9,7 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/parallel_sort.h>
 
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -63,17 +64,24 @@ insert_model decode_model(const std::vector<std::int64_t>& v) {
     return m;
 }
 
-/// The insert model from the first `n` pairs: single-end alignments, both reads MAPQ >= 20, FR.
-insert_model learn_insert_model(const align_options& o, const mapper& map, std::int64_t n) {
+/// Single-end candidates of the first pairs, kept from learning the insert model for the mapping pass.
+using candidate_cache = std::vector<std::array<std::vector<alignment>, 2>>;
+
+/// The insert model from the first `n` pairs: single-end alignments, both reads MAPQ >= 20, FR. The
+/// candidates go to `cache` (the tie seeds are map_pair's, so the mapping pass can use them as they are).
+insert_model learn_insert_model(const align_options& o, const mapper& map, std::int64_t n, candidate_cache& cache) {
     detail::batch_reader a(o.reads1), b(o.reads2);
     std::vector<read_record> x, y;
     a.read(n, x);
     b.read(n, y);
     std::vector<std::int64_t> sizes(x.size(), 0);
-    tbb::parallel_for(std::size_t(0), x.size(), [&](std::size_t i) {
+    cache.assign(std::min(x.size(), y.size()), {});
+    tbb::parallel_for(std::size_t(0), cache.size(), [&](std::size_t i) {
         auto s = name_seed(x[i].name);
-        auto r1 = map.align_read(x[i].seq, s);
-        auto r2 = map.align_read(y[i].seq, s ^ 1);
+        auto& r1 = cache[i][0];
+        auto& r2 = cache[i][1];
+        r1 = map.align_read(x[i].seq, s);
+        r2 = map.align_read(y[i].seq, s ^ mapper::mate_seed);
         if (r1.empty() || r2.empty() || r1[0].mapq < 20 || r2[0].mapq < 20) return;
         sizes[i] = fr_template_length(r1[0], r2[0]);
     });
@@ -119,12 +127,13 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     // Rank 0: validate the FASTQs, plan batches and learn the insert model; broadcast both.
     detail::batch_plan plan;
     insert_model model;
+    candidate_cache cache;  // rank 0: the first pairs' single-end candidates
     std::vector<std::int64_t> plan_wire, model_wire;
     if (comm.is_root()) {
         try {
             plan = detail::plan_batches(o.reads1, o.reads2, o.batch_pairs);
             plan_wire = detail::encode(plan);
-            if (paired) model = learn_insert_model(o, map, o.insert_sample);
+            if (paired) model = learn_insert_model(o, map, o.insert_sample, cache);
             model_wire = encode_model(model);
         } catch (const input_error& e) {
             error = e.what();
@@ -156,6 +165,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         std::int64_t next_batch = comm.rank();
         struct work {
             std::vector<read_record> x, y;
+            std::int64_t first = 0;  // index of x[0] in the input
             std::vector<std::vector<record>> out;
             std::int64_t mapped = 0, proper = 0;
         };
@@ -171,6 +181,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                     auto i = static_cast<std::size_t>(next_batch);
                     std::int64_t first = next_batch * plan.batch;
                     std::int64_t n = std::min(plan.batch, plan.records - first);
+                    w->first = first;
                     auto read1 = [&] {
                         a.go_to(first, plan.offsets1[i], plan.seekable);
                         a.read(n, w->x);
@@ -203,7 +214,11 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                             for (std::size_t k = r.begin(); k != r.end(); ++k) {
                                 auto seed = name_seed(w->x[k].name);
                                 pair_result pr;
-                                if (b) {
+                                const auto global = static_cast<std::size_t>(w->first) + k;
+                                if (b && global < cache.size()) {
+                                    std::vector<alignment> c[2] = {std::move(cache[global][0]), std::move(cache[global][1])};
+                                    pr = map.map_pair(w->x[k].seq, w->y[k].seq, model, seed, c);
+                                } else if (b) {
                                     pr = map.map_pair(w->x[k].seq, w->y[k].seq, model, seed);
                                 } else {
                                     pr.read[0] = map.map_single(w->x[k].seq, seed);
@@ -232,6 +247,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         error = e.what();
     }
     raise_collectively(comm, error);
+    cache = {};  // pairs dealt to other ranks were not used here
     prog.finish();
     tbb::parallel_sort(records.begin(), records.end(),
                        [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });

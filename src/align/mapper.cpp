@@ -642,9 +642,14 @@ double pair_log_term(const insert_model& m, std::int64_t tlen, const mapper_opti
 
 pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, const insert_model& model,
                              std::uint64_t tie_seed) const {
+    std::vector<alignment> a[2] = {align_read(seq1, tie_seed), align_read(seq2, tie_seed ^ mate_seed)};
+    return map_pair(seq1, seq2, model, tie_seed, a);
+}
+
+pair_result mapper::map_pair(const std::string& seq1, const std::string& seq2, const insert_model& model,
+                             std::uint64_t /*tie_seed*/, std::vector<alignment> (&a)[2]) const {
     const mapper_options& o = m_options;
     pair_result pr;
-    std::vector<alignment> a[2] = {align_read(seq1, tie_seed), align_read(seq2, tie_seed ^ 0x9e3779b97f4a7c15ULL)};
     insert_model m = model;
     if (!m.valid) {
         m.mean = 300;

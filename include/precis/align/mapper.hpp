@@ -80,6 +80,11 @@ public:
     /// only by orientation and a 1 kb bound.
     pair_result map_pair(const std::string& seq1, const std::string& seq2, const insert_model& model,
                          std::uint64_t tie_seed) const;
+    /// The same from the two reads' align_read() results, computed earlier with tie seeds tie_seed and
+    /// tie_seed ^ mate_seed (e.g. while learning the insert model); consumes them.
+    pair_result map_pair(const std::string& seq1, const std::string& seq2, const insert_model& model,
+                         std::uint64_t tie_seed, std::vector<alignment> (&candidates)[2]) const;
+    static constexpr std::uint64_t mate_seed = 0x9e3779b97f4a7c15ULL;
     const genome_index& index() const { return m_index; }
     const mapper_options& options() const { return m_options; }
 
