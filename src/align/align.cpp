@@ -11,6 +11,7 @@
 
 #include <array>
 #include <chrono>
+#include <exception>
 #include <cstring>
 #include <functional>
 #include <queue>
@@ -130,10 +131,28 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     candidate_cache cache;  // rank 0: the first pairs' single-end candidates
     std::vector<std::int64_t> plan_wire, model_wire;
     if (comm.is_root()) {
+        // The first pass and the insert model's alignments of the first pairs run at the same time (each
+        // opens its own readers). The first pass's error wins: it validates the whole files.
+        std::exception_ptr plan_error, model_error;
+        tbb::parallel_invoke(
+            [&] {
+                try {
+                    plan = detail::plan_batches(o.reads1, o.reads2, o.batch_pairs);
+                } catch (...) {
+                    plan_error = std::current_exception();
+                }
+            },
+            [&] {
+                try {
+                    if (paired) model = learn_insert_model(o, map, o.insert_sample, cache);
+                } catch (...) {
+                    model_error = std::current_exception();
+                }
+            });
         try {
-            plan = detail::plan_batches(o.reads1, o.reads2, o.batch_pairs);
+            if (plan_error) std::rethrow_exception(plan_error);
+            if (model_error) std::rethrow_exception(model_error);
             plan_wire = detail::encode(plan);
-            if (paired) model = learn_insert_model(o, map, o.insert_sample, cache);
             model_wire = encode_model(model);
         } catch (const input_error& e) {
             error = e.what();
