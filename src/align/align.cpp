@@ -271,6 +271,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     tbb::parallel_sort(records.begin(), records.end(),
                        [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });
     stats.map_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
+    log.info("mapped and sorted in ", stats.map_seconds, " s; merging and writing ", o.out.string());
     stats.reads = comm.sum(reads);
     stats.mapped = comm.sum(mapped);
     stats.proper_pairs = comm.sum(proper);
