@@ -385,8 +385,10 @@ private:
     // the active columns' Gram matrix comes from one reduction, the sweeps over them are local arithmetic on
     // reduced (hence identical) numbers; then one reduction of the gradients of the other working columns
     // checks whether any would move, and those enter together (one more reduction for their Gram rows).
-    // Returns false when the sweep limit was reached.
-    bool solve_covariance(const std::vector<std::size_t>& active0, const std::vector<double>& grad,
+    // Returns 0 when converged, 1 when the sweep limit was reached, 2 when entering columns would take the
+    // active set above covariance_max (m_rho and m_q then hold the working residuals of the current
+    // coefficients, for residual updates to continue from there).
+    int solve_covariance(const std::vector<std::size_t>& active0, const std::vector<double>& grad,
                           const std::vector<double>& diag, const std::vector<double>& start, double l1, double l2,
                           int& sweeps) {
         const std::size_t m = m_count(), n = static_cast<std::size_t>(m_d.n_local);
@@ -424,7 +426,7 @@ private:
         add(active0);
         for (;;) {
             for (;;) {  // sweeps over A until the largest weighted squared change is below the tolerance
-                if (++sweeps > m_o.max_sweeps) return false;
+                if (++sweeps > m_o.max_sweeps) return 1;
                 double change = 0;
                 for (std::size_t p = 0; p < active.size(); ++p) {
                     const std::size_t k = active[p];
@@ -446,7 +448,7 @@ private:
             std::vector<std::size_t> rest;
             for (std::size_t k = 0; k < m; ++k)
                 if (pos[k] < 0 && diag[k] > 0) rest.push_back(k);
-            if (rest.empty()) return true;
+            if (rest.empty()) return 0;
             m_rho.assign(n, 0.0);
             m_q.assign(n, 0);
             std::vector<std::size_t> moved;
@@ -469,7 +471,8 @@ private:
             std::vector<std::size_t> entering;
             for (std::size_t t = 0; t < rest.size(); ++t)
                 if (soft_threshold(g[t], l1) != 0) entering.push_back(rest[t]);
-            if (entering.empty()) return true;
+            if (entering.empty()) return 0;
+            if (static_cast<std::int64_t>(active.size() + entering.size()) > m_o.covariance_max) return 2;
             add(entering);
         }
     }
@@ -490,13 +493,17 @@ private:
             for (std::size_t k = 0; k < m; ++k)
                 if (is_dense(k) || coef(k) != 0) active.push_back(k);
             int sweeps = 0;
+            int status = 2;
             if (static_cast<std::int64_t>(active.size()) <= m_o.covariance_max) {
-                if (!solve_covariance(active, grad, diag, start, l1, l2, sweeps)) m_c.converged = false;
+                status = solve_covariance(active, grad, diag, start, l1, l2, sweeps);
+                if (status == 1) m_c.converged = false;
             } else {
                 m_rho.assign(n, 0.0);
                 m_q.assign(n, 0);
                 for (std::size_t i = 0; i < n; ++i)
                     if (m_use[i]) m_rho[i] = m_r[i] / m_w[i], m_q[i] = fixed(m_w[i] * m_rho[i]);
+            }
+            if (status == 2) {
                 // glmnet's active-set cycling: a full sweep, then sweeps over the nonzero coefficients only.
                 while (sweeps < m_o.max_sweeps) {
                     ++sweeps;

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -25,10 +24,12 @@ namespace {
 
 using detail::gather_shards;
 
-// Deviance contribution of one sample (binomial: -2 log-likelihood; gaussian: squared error).
+// Out-of-fold deviance of one sample (binomial: -2 log-likelihood; gaussian: squared error). As in
+// cv.glmnet (cv.lognet's prob_min), the predicted probability is clamped to [1e-5, 1 - 1e-5], so one
+// confidently wrong prediction of an overfitted fold fit costs at most -2 log(1e-5) = 23.
 double deviance(family f, double y, double eta) {
     if (f == family::gaussian) return (y - eta) * (y - eta);
-    double p = std::clamp(logistic(eta), 1e-15, 1 - 1e-15);
+    double p = std::clamp(logistic(eta), 1e-5, 1 - 1e-5);
     return -2 * (y * std::log(p) + (1 - y) * std::log(1 - p));
 }
 
@@ -186,7 +187,6 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     const bool fusion = o.model == "mlp";
 
     auto train_fold = [](std::int64_t f, std::int64_t) { return f >= 0; };
-    if (const char* e = std::getenv("PRECIS_COVARIANCE_MAX")) net.covariance_max = std::atoll(e);  // EXPERIMENT
     reduction_stats comms;
     auto count = [&comms](const path_fit& p) {
         comms.count += p.reductions.count, comms.values += p.reductions.values;
