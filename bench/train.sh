@@ -44,7 +44,7 @@ if [ ! -s "$work/cohort.h5" ]; then
   "$PRECIS" convert --vcf "$work/world/cohort.vcf.gz" --phenotypes "$work/world/phenotypes.tsv" \
     --covariates "$work/world/covariates.tsv" --out "$work/cohort.h5" --quiet >&2
 fi
-train_args=(--cohort "$work/cohort.h5" --phenotype disease --covariates age,sex --alpha $alpha --nlambda 50
+train_args=(--cohort "$work/cohort.h5" --phenotype disease --covariates age,sex --alpha $alpha --nlambda 50 --lambda-min-ratio 0.05
   --folds 5 --threads 1 --quiet)
 measure precis_train_1rank -- "$PRECIS" train "${train_args[@]}" --out "$work/model.h5" --pgs-out "$work/pgs.txt" \
   --folds-out "$work/folds.tsv"

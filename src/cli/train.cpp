@@ -22,7 +22,7 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
         ("genomic", po::value<std::string>()->default_value("yes"), "yes|no: include the kept variants' genotypes")
         ("alpha", po::value<double>()->default_value(0.5), "elastic-net mixing: 1 lasso, 0 ridge")
         ("nlambda", po::value<int>()->default_value(50), "length of the lambda path")
-        ("lambda-min-ratio", po::value<std::string>()->default_value("auto"),
+        ("lambda-min-ratio", po::value<std::string>()->default_value("0.01"),
          "smallest / largest lambda; auto: glmnet's rule, 0.01 with fewer training samples than features, else 1e-4")
         ("folds", po::value<int>()->default_value(5), "cross-validation folds")
         ("select", po::value<std::string>()->default_value("deviance"), "deviance|auc: how CV chooses lambda")
