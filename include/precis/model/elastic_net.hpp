@@ -48,7 +48,7 @@ struct elastic_net_options {
     /// Covariance updates (glmnet's "covariance" mode: the Gram matrix of the active columns from one
     /// reduction per Newton step, then local sweeps) when at most this many columns are active at the
     /// start of a Newton step; above it, residual ("naive") updates with one reduction per moving coordinate.
-    std::int64_t covariance_max = 1000;
+    std::int64_t covariance_max = 300;
 };
 
 /// Coefficients at one lambda on the standardised scale.
