@@ -424,6 +424,13 @@ private:
             }
         };
         add(active0);
+        // Working residuals of the start coefficients; each check below shifts them by what each active
+        // column moved since the last check (column by column), not recomputing every sample from scratch.
+        m_rho.assign(n, 0.0);
+        m_q.assign(n, 0);
+        for (std::size_t i = 0; i < n; ++i)
+            if (m_use[i]) m_rho[i] = m_r[i] / m_w[i], m_q[i] = fixed(m_w[i] * m_rho[i]);
+        std::vector<double> applied(m, 0.0);  // coefficient change already in m_rho, per column
         for (;;) {
             for (;;) {  // sweeps over A until the largest weighted squared change is below the tolerance
                 if (++sweeps > m_o.max_sweeps) return 1;
@@ -449,24 +456,8 @@ private:
             for (std::size_t k = 0; k < m; ++k)
                 if (pos[k] < 0 && diag[k] > 0) rest.push_back(k);
             if (rest.empty()) return 0;
-            m_rho.assign(n, 0.0);
-            m_q.assign(n, 0);
-            std::vector<std::size_t> moved;
             for (auto k : active)
-                if (coef(k) != start[k]) moved.push_back(k);
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!m_use[i]) continue;
-                double rho = m_r[i] / m_w[i];
-                for (auto k : moved) {
-                    const double delta = coef(k) - start[k];
-                    if (is_dense(k)) {
-                        rho -= dense_value(k, i) * delta;
-                    } else if (auto g = genotypes(k)[i]; g >= 0) {
-                        rho -= lut(k)[static_cast<std::size_t>(g)] * delta;
-                    }
-                }
-                m_rho[i] = rho, m_q[i] = fixed(m_w[i] * rho);
-            }
+                if (const double delta = coef(k) - start[k]; delta != applied[k]) shift(k, delta - applied[k]), applied[k] = delta;
             auto g = coordinate_gradients(rest, 0, rest.size());
             std::vector<std::size_t> entering;
             for (std::size_t t = 0; t < rest.size(); ++t)

@@ -271,7 +271,7 @@ std::vector<std::array<double, 3>> fold_lut(const training_data& t, std::int64_t
                             missing * (m - mf) * (m - mf)) / n;
         if (var > 1e-12) {
             const double sd = std::sqrt(var);
-            lut[j] = {-m / sd, (1 - m) / sd, (2 - m) / sd};
+            lut[j] = {-mf / sd, (1 - mf) / sd, (2 - mf) / sd};
         }
     }
     return lut;
