@@ -22,12 +22,14 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
         ("genomic", po::value<std::string>()->default_value("yes"), "yes|no: include the kept variants' genotypes")
         ("alpha", po::value<double>()->default_value(0.5), "elastic-net mixing: 1 lasso, 0 ridge")
         ("nlambda", po::value<int>()->default_value(50), "length of the lambda path")
-        ("lambda-min-ratio", po::value<double>()->default_value(0.01), "smallest / largest lambda")
+        ("lambda-min-ratio", po::value<std::string>()->default_value("0.01"),
+         "smallest / largest lambda; auto: glmnet's rule, 0.01 with fewer training samples than features, else 1e-4")
         ("folds", po::value<int>()->default_value(5), "cross-validation folds")
         ("select", po::value<std::string>()->default_value("deviance"), "deviance|auc: how CV chooses lambda")
         ("test-fraction", po::value<double>()->default_value(0.2), "stratified held-out test fraction")
         ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the test split and the folds")
         ("pgs-out", po::value<std::string>(), "also write the weights as a PGS Catalog scoring file")
+        ("folds-out", po::value<std::string>(), "also write the split: TSV sample_id, role (test, fold1..foldK, unused)")
         ("genome-build", po::value<std::string>()->default_value("NR"), "#genome_build of --pgs-out")
         ("model", po::value<std::string>()->default_value("elastic-net"),
          "elastic-net, or mlp: a network over the polygenic score and the covariates (clinical + genomic fusion)")
@@ -38,8 +40,8 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
     po::positional_options_description positional;
     auto vm = parse("train",
                     "precis train --cohort cohort.h5 --phenotype NAME --out model.h5 [--covariates a,b] [--pcs N] "
-                    "[--clinical F.tsv] [--genomic yes|no] [--alpha A] [--nlambda K] [--lambda-min-ratio R] "
-                    "[--folds K] [--select deviance|auc] [--test-fraction F] [--seed S] [--pgs-out F.txt] "
+                    "[--clinical F.tsv] [--genomic yes|no] [--alpha A] [--nlambda K] [--lambda-min-ratio R|auto] "
+                    "[--folds K] [--select deviance|auc] [--test-fraction F] [--seed S] [--pgs-out F.txt] [--folds-out F.tsv] "
                     "[--model elastic-net|mlp [--hidden H] [--epochs E] [--decay D] [--learning-rate R]]",
                     options, positional, {"cohort", "phenotype", "out"}, argc, argv);
     if (!vm) return 0;
@@ -67,7 +69,19 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
     o.mlp.learning_rate = v["learning-rate"].as<double>();
     o.net.alpha = v["alpha"].as<double>();
     o.net.nlambda = v["nlambda"].as<int>();
-    o.net.lambda_min_ratio = v["lambda-min-ratio"].as<double>();
+    if (const auto r = v["lambda-min-ratio"].as<std::string>(); r != "auto") {
+        std::size_t used = 0;
+        double x = -1;
+        try {
+            x = std::stod(r, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != r.size() || !(x > 0 && x < 1)) throw input_error("--lambda-min-ratio " + r + ": use a number in (0, 1) or auto");
+        o.net.lambda_min_ratio = x;
+    } else {
+        o.net.lambda_min_ratio = 0;
+    }
     o.folds = v["folds"].as<int>();
     o.select = v["select"].as<std::string>();
     o.test_fraction = v["test-fraction"].as<double>();
@@ -76,6 +90,10 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
     o.command_line = ctx.command_line;
     const std::string out = v["out"].as<std::string>();
     require_output_dir(out, "--out");
+    if (v.count("folds-out")) {
+        o.folds_out = v["folds-out"].as<std::string>();
+        require_output_dir(o.folds_out, "--folds-out");
+    }
     if (v.count("pgs-out")) require_output_dir(v["pgs-out"].as<std::string>(), "--pgs-out");
 
     auto m = model::train(o, ctx.comm, ctx.log);

@@ -9,7 +9,10 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <utility>
 
+#include "precis/core/atomic_output.hpp"
 #include "precis/core/build_info.hpp"
 #include "precis/core/error.hpp"
 #include "precis/model/detail/shard_gather.hpp"
@@ -21,10 +24,12 @@ namespace {
 
 using detail::gather_shards;
 
-// Deviance contribution of one sample (binomial: -2 log-likelihood; gaussian: squared error).
+// Out-of-fold deviance of one sample (binomial: -2 log-likelihood; gaussian: squared error). As in
+// cv.glmnet (cv.lognet's prob_min), the predicted probability is clamped to [1e-5, 1 - 1e-5], so one
+// confidently wrong prediction of an overfitted fold fit costs at most -2 log(1e-5) = 23.
 double deviance(family f, double y, double eta) {
     if (f == family::gaussian) return (y - eta) * (y - eta);
-    double p = std::clamp(logistic(eta), 1e-15, 1 - 1e-15);
+    double p = std::clamp(logistic(eta), 1e-5, 1 - 1e-5);
     return -2 * (y * std::log(p) + (1 - y) * std::log(1 - p));
 }
 
@@ -140,6 +145,24 @@ void fit_fusion(risk_model& m, const detail::training_data& t, const train_optio
     m.model_type = "mlp";
 }
 
+// --folds-out: the sample split as a TSV (sample_id, role: test, fold1..foldK, or unused), e.g. for
+// cv.glmnet's foldid in bench/train.sh.
+void write_folds(const std::filesystem::path& path, const detail::training_data& t, const h5::cohort_reader& cohort,
+                 const genotype_source& source) {
+    atomic_output out(path);
+    {
+        std::ofstream f(out.temp_path());
+        f << "sample_id\trole\n";
+        for (std::size_t i = 0; i < t.fold.size(); ++i) {
+            f << cohort.samples()[static_cast<std::size_t>(source.kept_samples()[i])] << '\t';
+            if (t.fold[i] >= 0) f << "fold" << t.fold[i] + 1 << '\n';
+            else f << (t.fold[i] == static_cast<std::int64_t>(detail::role::test) ? "test" : "unused") << '\n';
+        }
+        if (!f.flush()) throw runtime_failure("cannot write " + path.string());
+    }
+    out.commit();
+}
+
 }  // namespace
 
 risk_model train(const train_options& o, const mpi::communicator& comm, const logger& log) {
@@ -147,7 +170,8 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     if (!(o.test_fraction > 0 && o.test_fraction < 1)) throw input_error("--test-fraction must lie in (0, 1)");
     if (o.select != "deviance" && o.select != "auc") throw input_error("--select must be deviance or auc");
     if (o.net.nlambda < 1) throw input_error("--nlambda must be at least 1");
-    if (!(o.net.lambda_min_ratio > 0 && o.net.lambda_min_ratio < 1)) throw input_error("--lambda-min-ratio must lie in (0, 1)");
+    if (!(o.net.lambda_min_ratio >= 0 && o.net.lambda_min_ratio < 1))
+        throw input_error("--lambda-min-ratio must lie in (0, 1), or be auto");
     require_readable_file(o.cohort, "--cohort");
     auto cohort = h5::cohort_reader::open(o.cohort, comm.size() > 1 ? comm.get() : MPI_COMM_NULL);
     auto masks = read_masks(cohort);
@@ -155,12 +179,21 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     auto t = detail::load_training_data(o, cohort, source, comm, log);
     elastic_net_options net = o.net;
     net.family = t.family;
+    if (net.lambda_min_ratio == 0)  // auto: glmnet's rule (nobs < nvars: 0.01, else 1e-4)
+        net.lambda_min_ratio = t.n_train < t.d.n_variants + t.d.n_dense ? 0.01 : 1e-4;
+    if (!o.folds_out.empty() && comm.is_root()) write_folds(o.folds_out, t, cohort, source);
     if (t.family == family::gaussian && o.select == "auc") throw input_error("--select auc needs a 0/1 phenotype");
     if (o.model != "elastic-net" && o.model != "mlp") throw input_error("--model must be elastic-net or mlp");
     const bool fusion = o.model == "mlp";
 
     auto train_fold = [](std::int64_t f, std::int64_t) { return f >= 0; };
+    reduction_stats comms;
+    auto count = [&comms](const path_fit& p) {
+        comms.count += p.reductions.count, comms.values += p.reductions.values;
+        comms.seconds += p.reductions.seconds, comms.total_seconds += p.reductions.total_seconds;
+    };
     auto full = fit_path(t.d, local_use(t, train_fold, 0), net, {}, comm);
+    count(full);
     log.info("path: ", full.lambda.size(), " lambdas from ", full.lambda.front(), " to ", full.lambda.back());
 
     // Cross-validation: out-of-fold linear predictors per lambda.
@@ -170,7 +203,10 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     std::vector<std::vector<double>> oof_pgs_local(fusion ? nl : 0, std::vector<double>(static_cast<std::size_t>(t.d.n_local), 0.0));
     for (int f = 0; f < o.folds; ++f) {
         auto in_fit = [](std::int64_t g, std::int64_t fold) { return g >= 0 && g != fold; };
+        // cv.glmnet standardises each fold's fit on its own samples; so does precis (the full lut is restored).
+        auto full_lut = std::exchange(t.d.lut, detail::fold_lut(t, f));
         auto path = fit_path(t.d, local_use(t, in_fit, f), net, full.lambda, comm);
+        count(path);
         for (std::size_t l = 0; l < nl; ++l) {
             auto eta = linear_predictor(t.d, path.fits[l]);
             std::vector<double> pgs = fusion ? genomic_part(t.d, path.fits[l], eta) : std::vector<double>{};
@@ -180,8 +216,11 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
                     if (fusion) oof_pgs_local[l][static_cast<std::size_t>(i)] = pgs[static_cast<std::size_t>(i)];
                 }
         }
+        t.d.lut = std::move(full_lut);
         log.info("cross-validation fold ", f + 1, "/", o.folds, " done");
     }
+    log.info("elastic-net fits: ", comms.total_seconds, " s, ", comms.count, " exact reductions of ", comms.values,
+             " int64 values in total", comm.size() > 1 ? ", " + std::to_string(comms.seconds) + " s in MPI_Allreduce" : std::string());
     risk_model m;
     m.lambda = full.lambda;
     std::vector<double> y_train_scaled;  // outcome on the fitting scale

@@ -12,6 +12,8 @@
 #include "precis/core/error.hpp"
 #include "precis/model/detail/training_data.hpp"
 
+#include <oneapi/tbb/parallel_for.h>
+
 namespace precis::model::detail {
 
 namespace {
@@ -211,16 +213,29 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
         source.read(first, m, buf);
         std::copy(buf.begin(), buf.end(), d.dosage.begin() + first * d.n_local);
     }
-    std::vector<std::int64_t> counts(static_cast<std::size_t>(3 * d.n_variants), 0);
-    for (std::int64_t j = 0; j < d.n_variants; ++j)
+    // Dosage counts per fold (fold-major), then fold sizes: one reduction. The training counts are their sums.
+    const auto folds = static_cast<std::size_t>(o.folds);
+    const auto p3 = static_cast<std::size_t>(3 * d.n_variants);
+    std::vector<std::int64_t> fc(folds * p3 + folds, 0);
+    tbb::parallel_for(std::int64_t{0}, d.n_variants, [&](std::int64_t j) {
         for (std::int64_t i = 0; i < d.n_local; ++i) {
             auto g = d.dosage[static_cast<std::size_t>(j * d.n_local + i)];
-            if (g >= 0 && is_train(static_cast<std::size_t>(t.shard.begin + i))) ++counts[static_cast<std::size_t>(3 * j + g)];
+            auto f = t.fold[static_cast<std::size_t>(t.shard.begin + i)];
+            if (g >= 0 && f >= 0) ++fc[static_cast<std::size_t>(f) * p3 + static_cast<std::size_t>(3 * j + g)];
         }
+    });
+    for (std::int64_t i = 0; i < d.n_local; ++i)
+        if (auto f = t.fold[static_cast<std::size_t>(t.shard.begin + i)]; f >= 0) ++fc[folds * p3 + static_cast<std::size_t>(f)];
     if (comm.size() > 1)
-        mpi::check(MPI_Allreduce(MPI_IN_PLACE, counts.data(), static_cast<int>(counts.size()), MPI_INT64_T, MPI_SUM,
-                                 comm.get()),
+        mpi::check(MPI_Allreduce(MPI_IN_PLACE, fc.data(), static_cast<int>(fc.size()), MPI_INT64_T, MPI_SUM, comm.get()),
                    "MPI_Allreduce (dosage counts)");
+    std::vector<std::int64_t> counts(p3, 0);
+    for (std::size_t f = 0; f < folds; ++f)
+        for (std::size_t k = 0; k < p3; ++k) counts[k] += fc[f * p3 + k];
+    t.fold_size.assign(fc.begin() + static_cast<std::ptrdiff_t>(folds * p3), fc.end());
+    fc.resize(folds * p3);
+    t.fold_counts = std::move(fc);
+    t.n_train = n_train;
     for (std::int64_t j = 0; j < d.n_variants; ++j) {
         const double c0 = static_cast<double>(counts[static_cast<std::size_t>(3 * j)]),
                      c1 = static_cast<double>(counts[static_cast<std::size_t>(3 * j + 1)]),
@@ -236,6 +251,30 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
     log.info("training data: ", n_train, " training samples, ", d.n_variants, " variants, ", d.n_dense,
              " unpenalised features, family ", t.family == family::binomial ? "binomial" : "gaussian");
     return t;
+}
+
+std::vector<std::array<double, 3>> fold_lut(const training_data& t, std::int64_t f) {
+    const auto p = static_cast<std::size_t>(t.d.n_variants);
+    const double n = static_cast<double>(t.n_train - t.fold_size[static_cast<std::size_t>(f)]);
+    std::vector<std::array<double, 3>> lut(p, {0, 0, 0});
+    for (std::size_t j = 0; j < p; ++j) {
+        double c[3];
+        for (std::size_t g = 0; g < 3; ++g) {
+            const std::size_t k = 3 * j + g;
+            double all = 0;
+            for (std::size_t h = 0; h < t.fold_size.size(); ++h) all += static_cast<double>(t.fold_counts[h * 3 * p + k]);
+            c[g] = all - static_cast<double>(t.fold_counts[static_cast<std::size_t>(f) * 3 * p + k]);
+        }
+        const double m = t.variant_mean[j], missing = n - c[0] - c[1] - c[2];
+        const double mf = (c[1] + 2 * c[2] + missing * m) / n;
+        const double var = (c[0] * mf * mf + c[1] * (1 - mf) * (1 - mf) + c[2] * (2 - mf) * (2 - mf) +
+                            missing * (m - mf) * (m - mf)) / n;
+        if (var > 1e-12) {
+            const double sd = std::sqrt(var);
+            lut[j] = {-mf / sd, (1 - mf) / sd, (2 - mf) / sd};
+        }
+    }
+    return lut;
 }
 
 }  // namespace precis::model::detail

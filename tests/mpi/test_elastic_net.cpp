@@ -178,4 +178,30 @@ TEST(elastic_net, sharded_fit_equals_the_one_rank_fit) {
     EXPECT_EQ(sharded.fits.back().variants, serial.fits.back().variants);
 }
 
+// Residual ("naive") updates, the path's tail in covariance mode, and covariance updates throughout all
+// solve the same problems: the same coefficients up to the convergence tolerance, also when sharded.
+TEST(elastic_net, covariance_and_naive_updates_agree) {
+    mpi::communicator comm(MPI_COMM_WORLD), self(MPI_COMM_SELF);
+    auto data = make_data(997, 300, true, true);
+    auto d = shard_of(data, mpi::block_range(data.n, comm.size(), comm.rank()), true);
+    auto whole = shard_of(data, {0, data.n}, true);
+    elastic_net_options o;
+    o.nlambda = 12;
+    o.tolerance = 1e-13;
+    std::vector<std::uint8_t> use(static_cast<std::size_t>(d.n_local), 1), all(static_cast<std::size_t>(data.n), 1);
+    auto covariance = fit_path(d, use, o, {}, comm);
+    o.covariance_max = 0;  // residual updates: one reduction per moving coordinate, so serial here
+    auto naive = fit_path(whole, all, o, {}, self);
+    o.covariance_max = 20;  // switches to residual updates along the path
+    auto mixed = fit_path(whole, all, o, {}, self);
+    for (std::size_t l = 0; l < naive.lambda.size(); ++l) {
+        EXPECT_NEAR(covariance.fits[l].intercept, naive.fits[l].intercept, 1e-6);
+        EXPECT_NEAR(mixed.fits[l].intercept, naive.fits[l].intercept, 1e-6);
+        for (std::size_t j = 0; j < naive.fits[l].variants.size(); ++j) {
+            EXPECT_NEAR(covariance.fits[l].variants[j], naive.fits[l].variants[j], 1e-6) << l << " " << j;
+            EXPECT_NEAR(mixed.fits[l].variants[j], naive.fits[l].variants[j], 1e-6) << l << " " << j;
+        }
+    }
+}
+
 }  // namespace precis::model

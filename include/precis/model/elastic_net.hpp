@@ -45,6 +45,10 @@ struct elastic_net_options {
     double tolerance = 1e-9;         ///< coordinate-descent and Newton convergence (weighted squared change)
     int max_newton = 100;            ///< proximal Newton steps per lambda
     int max_sweeps = 10000;          ///< coordinate-descent sweeps per Newton step
+    /// Covariance updates (glmnet's "covariance" mode: the Gram matrix of the active columns from one
+    /// reduction per Newton step, then local sweeps) when at most this many columns are active at the
+    /// start of a Newton step; above it, residual ("naive") updates with one reduction per moving coordinate.
+    std::int64_t covariance_max = 300;
 };
 
 /// Coefficients at one lambda on the standardised scale.
@@ -55,10 +59,18 @@ struct coefficients {
     bool converged = true;         ///< false when a Newton or coordinate-descent limit was reached
 };
 
+/// Communication of a fit: exact reductions (MPI_Allreduce calls at more than one rank), the int64 values
+/// they carried, the wall seconds spent in them (including waits for the slowest rank) and in the whole fit.
+struct reduction_stats {
+    std::int64_t count = 0, values = 0;
+    double seconds = 0, total_seconds = 0;
+};
+
 /// A fitted path: lambdas (decreasing) and the coefficients at each.
 struct path_fit {
     std::vector<double> lambda;
     std::vector<coefficients> fits;
+    reduction_stats reductions;
 };
 
 /// Fits the path on the local samples with `use[i]` != 0 (use.size() == d.n_local). With `lambdas`

@@ -21,13 +21,14 @@ struct train_options {
     int pcs = 0;                        ///< first N columns of /pca/scores as unpenalised covariates
     std::filesystem::path clinical;     ///< optional TSV: sample id column, then numeric unpenalised features
     bool genomic = true;                ///< include the genotypes of kept variants
-    elastic_net_options net;            ///< alpha, nlambda, lambda_min_ratio (family is detected)
+    elastic_net_options net;            ///< alpha, nlambda, lambda_min_ratio (0: glmnet's rule; family is detected)
     int folds = 5;
     std::string select = "deviance";    ///< "deviance" (minimum CV deviance) or "auc" (maximum CV AUC)
     double test_fraction = 0.2;         ///< stratified held-out test fraction
     std::uint64_t seed = 1;             ///< drives the test split and the folds
     std::string model = "elastic-net";  ///< or "mlp": a fusion network over the polygenic score and covariates
     mlp_options mlp;                    ///< with model "mlp"
+    std::filesystem::path folds_out;    ///< optional TSV of the split: sample_id, role (test, foldK, unused)
     std::string command_line;           ///< provenance
 };
 

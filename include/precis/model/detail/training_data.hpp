@@ -1,5 +1,6 @@
 #pragma once
 // Internal: the standardised, sharded design of a training run and its sample split.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ struct training_data {
     std::vector<std::string> dense_names;  ///< covariates, PC1.., clinical columns
     std::vector<double> dense_mean, dense_sd;
     std::vector<double> variant_mean, variant_sd;  ///< per kept variant, training samples (sd 0: constant)
+    std::int64_t n_train = 0;              ///< training samples (all folds)
+    /// Per fold f and kept variant j: counts of dosage 0, 1, 2 among the training samples of fold f
+    /// (index (f * n_variants + j) * 3 + g), and the fold sizes; for the per-fold standardisation.
+    std::vector<std::int64_t> fold_counts, fold_size;
     std::vector<double> pcs;               ///< kept samples x n_pcs (row-major), for ancestry adjustment
     std::int64_t n_pcs = 0;
     mpi::index_range shard;                ///< this rank's kept samples
@@ -33,6 +38,12 @@ struct training_data {
 /// Builds the training data (collective). See train() for the errors.
 training_data load_training_data(const train_options& o, const h5::cohort_reader& cohort,
                                  const genotype_source& source, const mpi::communicator& comm, const logger& log);
+
+/// Standardisation table of the fit that leaves out fold `f` (cv.glmnet standardises each fold's fit
+/// on its own samples): the 1/n standard deviation over the other training folds of the dosage with
+/// missing values imputed to the training mean; centred at the training mean (so that a missing dosage
+/// stays 0; a shift of a column only moves the unpenalised intercept). Zeros for a column constant there.
+std::vector<std::array<double, 3>> fold_lut(const training_data& t, std::int64_t f);
 
 /// Reads the first `k` (all when k <= 0, at most 20) columns of /pca/scores for the kept samples;
 /// empty when the cohort has no /pca. Sets `k` to the number read.
