@@ -50,7 +50,9 @@ measure precis_train_1rank -- "$PRECIS" train "${train_args[@]}" --out "$work/mo
   --folds-out "$work/folds.tsv"
 measure precis_train_2ranks -- mpiexec --oversubscribe -n 2 "$PRECIS" train "${train_args[@]}" --out "$work/model2.h5" \
   --pgs-out "$work/pgs2.txt"
-same_2=$(cmp -s "$work/pgs.txt" "$work/pgs2.txt" && echo "identical weights file" || echo "DIFFERENT weights")
+# The PGS files' headers carry the creation time: compare the weight rows.
+same_2=$(cmp -s <(grep -v '^#' "$work/pgs.txt") <(grep -v '^#' "$work/pgs2.txt") && echo "identical weights" ||
+  echo "DIFFERENT weights")
 
 # The same data for R: dosage matrix of the cohort's biallelic rows (bcftools norm -m- splits as convert does).
 if [ ! -s "$work/dosage.tsv" ]; then
