@@ -113,7 +113,6 @@ row() {  # label description reference-label
   r=$(median "$3" 2)
   echo "| $2 | $t | $(awk -v u="$(median "$1" 3)" -v s="$(median "$1" 4)" 'BEGIN {printf "%.2f", u + s}') | $(ratio "$t" "$r") | $(($(median "$1" 5) / 1024)) |"
 }
-eff() { awk -v a="$(median "$1" 2)" -v b="$(median "$2" 2)" 'BEGIN {printf "%.2f", a / (2 * b)}'; }
 once() { [ -n "$(median "$1" 2)" ] && echo "$2 $(median "$1" 2) s wall, $(($(median "$1" 5) / 1024)) MB peak" || echo "$2 (made by an earlier run)"; }
 cat <<EOT
 ## Cohort commands on 20,000 real-haplotype samples: precis vs plink2
@@ -144,7 +143,7 @@ $(row plink2_score_t1 "plink2 --score, 1 thread" plink2_score_t1)
 $(row precis_score_1 "precis score, 1 rank x 1 thread" plink2_score_t1)
 $(row precis_score_2 "precis score, 2 ranks x 1 thread" plink2_score_t1)
 
-1 -> 2 rank efficiency (wall): qc $(eff precis_qc_1 precis_qc_2), pca $(eff precis_pca_1 precis_pca_2), gwas $(eff precis_gwas_1 precis_gwas_2), score $(eff precis_score_1 precis_score_2).
+1 -> 2 rank efficiency (wall): qc $(efficiency precis_qc_1 precis_qc_2), pca $(efficiency precis_pca_1 precis_pca_2), gwas $(efficiency precis_gwas_1 precis_gwas_2), score $(efficiency precis_score_1 precis_score_2).
 
 Agreement:
 - gwas, $shared variants with a p-value in both: max |delta log10 p| = $dlp; max relative delta beta = $rdb

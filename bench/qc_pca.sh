@@ -51,7 +51,6 @@ row() {  # label tool-description reference-label
   r=$(median "$3" 2)
   echo "| $2 | $t | $(ratio "$t" "$r") | $(($(median "$1" 5) / 1024)) |"
 }
-eff() { awk -v a="$(median "$1" 2)" -v b="$(median "$2" 2)" 'BEGIN {printf "%.2f", a / (2 * b)}'; }
 agree_approx=$(python3 tests/e2e/qc_pca/compare_pca.py "$work/pc1" "$work/plapprox" 3 --label approx --max-rel 1 --min-corr 0 || true)
 agree_exact=""
 [ "$exact" = 1 ] && agree_exact=$(python3 tests/e2e/qc_pca/compare_pca.py "$work/pc1" "$work/plexact" 3 --label exact --max-rel 1 --min-corr 0 || true)
@@ -76,7 +75,7 @@ $(row plink2_pca_approx_t2 "plink2 --pca approx 10, 2 threads" plink2_pca_approx
 $(row precis_pca_2ranks "precis pca, 2 ranks x 1 thread" plink2_pca_approx_t2)
 $([ "$exact" = 1 ] && row plink2_pca_exact_t2 "plink2 --pca 10 (exact), 2 threads" plink2_pca_approx_t2)
 
-Parallel efficiency 1 -> 2 ranks: qc $(eff precis_qc_1rank precis_qc_2ranks), pca $(eff precis_pca_1rank precis_pca_2ranks).
+Parallel efficiency 1 -> 2 ranks: qc $(efficiency precis_qc_1rank precis_qc_2ranks), pca $(efficiency precis_pca_1rank precis_pca_2ranks).
 (The exact row's ratio is against plink2 --pca approx at 2 threads.)
 
 Agreement of precis pca (1 rank) with plink2 (|correlation| of the scores, eigenvalues):

@@ -8,6 +8,6 @@ if(NOT TARGET parasail::parasail)
                         INTERFACE_INCLUDE_DIRECTORIES ${PARASAIL_INCLUDE_DIR})
 endif()
 precis_module(align
-  SOURCES align/index.cpp align/mapper.cpp align/fastq_batches.cpp align/records.cpp align/align.cpp
+  SOURCES align/index.cpp align/mapper.cpp align/insert_model.cpp align/fastq_batches.cpp align/records.cpp align/align.cpp
   DEPS precis::core precis::mpi precis::io TBB::tbb PRIVATE parasail::parasail)
 list(APPEND PRECIS_CLI_SOURCES cli/index.cpp cli/align.cpp)

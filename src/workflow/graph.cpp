@@ -107,15 +107,15 @@ const stage* graph::find(const std::string& name) const {
 
 std::vector<std::string> graph::ancestors(const std::string& name) const {
     std::vector<std::string> out;
-    std::vector<std::string> todo{name};
-    while (!todo.empty()) {
-        const stage* s = find(todo.back());
-        todo.pop_back();
+    std::vector<std::string> pending{name};
+    while (!pending.empty()) {
+        const stage* s = find(pending.back());
+        pending.pop_back();
         if (!s) continue;
         for (const auto& a : s->after)
             if (std::find(out.begin(), out.end(), a) == out.end()) {
                 out.push_back(a);
-                todo.push_back(a);
+                pending.push_back(a);
             }
     }
     return out;

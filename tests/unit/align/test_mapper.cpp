@@ -76,14 +76,24 @@ TEST_F(mapper_test, exact_snp_and_deletion) {
     EXPECT_EQ(genome.substr(5000, x) + genome.substr(5000 + x + 3, 150 - x), del);
 }
 
-TEST_F(mapper_test, pairs_and_rescue) {
-    mapper m(*index);
+namespace {
+
+// The insert-size model of the simulated pairs: N(350, 50), proper within [150, 550].
+insert_model fragments_of_350() {
     insert_model model;
     model.valid = true;
     model.mean = 350;
     model.sd = 50;
     model.low = 150;
     model.high = 550;
+    return model;
+}
+
+}  // namespace
+
+TEST_F(mapper_test, pairs_and_rescue) {
+    mapper m(*index);
+    const insert_model model = fragments_of_350();
     std::string r1 = genome.substr(20000, 150);
     std::string r2 = detail::reverse_complement(genome.substr(20200, 150));
     auto p = m.map_pair(r1, r2, model, 9);
@@ -136,12 +146,7 @@ TEST_F(mapper_test, secondary_alignments_of_a_duplicated_segment) {
 
 TEST_F(mapper_test, tied_read_mapq_comes_from_a_mate_that_disambiguates) {
     mapper m(*index);
-    insert_model model;
-    model.valid = true;
-    model.mean = 350;
-    model.sd = 50;
-    model.low = 150;
-    model.high = 550;
+    const insert_model model = fragments_of_350();
     // Read 1 lies in the duplicated segment, read 2 just past it (unique): only one copy pairs.
     auto p = m.map_pair(genome.substr(50800, 150), detail::reverse_complement(genome.substr(51000, 150)), model, 13);
     EXPECT_TRUE(p.proper);
