@@ -24,6 +24,9 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
         ("nlambda", po::value<int>()->default_value(50), "length of the lambda path")
         ("lambda-min-ratio", po::value<std::string>()->default_value("0.01"),
          "smallest / largest lambda; auto: glmnet's rule, 0.01 with fewer training samples than features, else 1e-4")
+        ("covariance-max", po::value<std::int64_t>()->default_value(300),
+         "covariance updates (one Gram reduction per Newton step) up to this many active columns, residual updates "
+         "(one reduction per moving coordinate) above; raise it on many ranks, where reductions cost latency")
         ("folds", po::value<int>()->default_value(5), "cross-validation folds")
         ("select", po::value<std::string>()->default_value("deviance"), "deviance|auc: how CV chooses lambda")
         ("test-fraction", po::value<double>()->default_value(0.2), "stratified held-out test fraction")
@@ -40,7 +43,7 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
     po::positional_options_description positional;
     auto vm = parse("train",
                     "precis train --cohort cohort.h5 --phenotype NAME --out model.h5 [--covariates a,b] [--pcs N] "
-                    "[--clinical F.tsv] [--genomic yes|no] [--alpha A] [--nlambda K] [--lambda-min-ratio R|auto] "
+                    "[--clinical F.tsv] [--genomic yes|no] [--alpha A] [--nlambda K] [--lambda-min-ratio R|auto] [--covariance-max N] "
                     "[--folds K] [--select deviance|auc] [--test-fraction F] [--seed S] [--pgs-out F.txt] [--folds-out F.tsv] "
                     "[--model elastic-net|mlp [--hidden H] [--epochs E] [--decay D] [--learning-rate R]]",
                     options, positional, {"cohort", "phenotype", "out"}, argc, argv);
@@ -82,6 +85,8 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
     } else {
         o.net.lambda_min_ratio = 0;
     }
+    o.net.covariance_max = v["covariance-max"].as<std::int64_t>();
+    if (o.net.covariance_max < 0) throw input_error("--covariance-max must be >= 0");
     o.folds = v["folds"].as<int>();
     o.select = v["select"].as<std::string>();
     o.test_fraction = v["test-fraction"].as<double>();

@@ -91,7 +91,7 @@ private:
         auto j = m_working[k - 1 - static_cast<std::size_t>(m_d.n_dense)];
         return m_d.dosage.data() + j * m_d.n_local;
     }
-    const std::array<double, 3>& lut(std::size_t k) const {
+    const std::array<double, 4>& lut(std::size_t k) const {
         return m_d.lut[static_cast<std::size_t>(m_working[k - 1 - static_cast<std::size_t>(m_d.n_dense)])];
     }
     bool is_dense(std::size_t k) const { return k < static_cast<std::size_t>(1 + m_d.n_dense); }
@@ -151,20 +151,19 @@ private:
         const auto n = static_cast<std::size_t>(m_d.n_local);
         std::vector<std::int64_t> q(n);
         for (std::size_t i = 0; i < n; ++i) q[i] = fixed(m_r[i]);
-        std::vector<std::int64_t> acc(static_cast<std::size_t>(3 * m_d.n_variants), 0);
+        std::vector<std::int64_t> acc(static_cast<std::size_t>(4 * m_d.n_variants), 0);
         tbb::parallel_for(std::int64_t{0}, m_d.n_variants, [&](std::int64_t j) {
             const std::int8_t* g = m_d.dosage.data() + j * m_d.n_local;
-            std::int64_t s[3] = {0, 0, 0};
-            for (std::size_t i = 0; i < n; ++i)
-                if (g[i] >= 0) s[g[i]] += q[i];
-            for (int v = 0; v < 3; ++v) acc[static_cast<std::size_t>(3 * j + v)] = s[v];
+            std::int64_t s[4] = {0, 0, 0, 0};
+            for (std::size_t i = 0; i < n; ++i) s[lut_slot(g[i])] += q[i];
+            for (int v = 0; v < 4; ++v) acc[static_cast<std::size_t>(4 * j + v)] = s[v];
         });
         sum_exact(acc, m_comm, m_stats);
         std::vector<double> out(static_cast<std::size_t>(m_d.n_variants));
         for (std::int64_t j = 0; j < m_d.n_variants; ++j) {
             const auto& l = m_d.lut[static_cast<std::size_t>(j)];
             double s = 0;
-            for (int v = 0; v < 3; ++v) s += l[v] * static_cast<double>(acc[static_cast<std::size_t>(3 * j + v)]);
+            for (int v = 0; v < 4; ++v) s += l[v] * static_cast<double>(acc[static_cast<std::size_t>(4 * j + v)]);
             out[static_cast<std::size_t>(j)] = s / fixed_point_scale / m_n;
         }
         return out;
@@ -173,37 +172,39 @@ private:
     // Reduced vectors of the working columns at the current weights: gradient and Hessian diagonal.
     void gradient_and_diagonal(std::vector<double>& grad, std::vector<double>& diag) {
         const std::size_t m = m_count(), n = static_cast<std::size_t>(m_d.n_local);
-        std::vector<std::int64_t> acc(6 * m, 0);
+        std::vector<std::int64_t> acc(8 * m, 0);
         tbb::parallel_for(std::size_t{0}, m, [&](std::size_t k) {
-            std::int64_t* a = acc.data() + 6 * k;
+            std::int64_t* a = acc.data() + 8 * k;
             if (is_dense(k)) {
                 for (std::size_t i = 0; i < n; ++i) {
                     double x = dense_value(k, i);
                     a[0] += fixed(x * m_r[i]);
-                    a[3] += fixed(x * x * m_w[i]);
+                    a[4] += fixed(x * x * m_w[i]);
                 }
             } else {
                 const std::int8_t* g = genotypes(k);
-                for (std::size_t i = 0; i < n; ++i)
-                    if (g[i] >= 0) a[g[i]] += fixed(m_r[i]), a[3 + g[i]] += fixed(m_w[i]);
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto v = lut_slot(g[i]);
+                    a[v] += fixed(m_r[i]), a[4 + v] += fixed(m_w[i]);
+                }
             }
         });
         sum_exact(acc, m_comm, m_stats);
         grad.assign(m, 0.0);
         diag.assign(m, 0.0);
-        m_weight_sum = acc[3];  // the intercept's sum of fixed(w)
-        m_margin.assign(m, {0, 0, 0});
+        m_weight_sum = acc[4];  // the intercept's sum of fixed(w)
+        m_margin.assign(m, {0, 0, 0, 0});
         for (std::size_t k = 0; k < m; ++k) {
-            const std::int64_t* a = acc.data() + 6 * k;
-            if (!is_dense(k)) m_margin[k] = {a[3], a[4], a[5]};
+            const std::int64_t* a = acc.data() + 8 * k;
+            if (!is_dense(k)) m_margin[k] = {a[4], a[5], a[6], a[7]};
             if (is_dense(k)) {
                 grad[k] = static_cast<double>(a[0]);
-                diag[k] = static_cast<double>(a[3]);
+                diag[k] = static_cast<double>(a[4]);
             } else {
                 const auto& l = lut(k);
-                for (int v = 0; v < 3; ++v) {
+                for (int v = 0; v < 4; ++v) {
                     grad[k] += l[v] * static_cast<double>(a[v]);
-                    diag[k] += l[v] * l[v] * static_cast<double>(a[3 + v]);
+                    diag[k] += l[v] * l[v] * static_cast<double>(a[4 + v]);
                 }
             }
             grad[k] /= fixed_point_scale * m_n;
@@ -215,28 +216,27 @@ private:
     // from the fixed-point terms m_q. Collective: one small exact reduction for the whole run.
     std::vector<double> coordinate_gradients(const std::vector<std::size_t>& ks, std::size_t from, std::size_t to) {
         const std::size_t n = static_cast<std::size_t>(m_d.n_local);
-        std::vector<std::int64_t> acc(3 * (to - from), 0);
+        std::vector<std::int64_t> acc(4 * (to - from), 0);
         for (std::size_t t = from; t < to; ++t) {
             const std::size_t k = ks[t];
-            std::int64_t* a = acc.data() + 3 * (t - from);
+            std::int64_t* a = acc.data() + 4 * (t - from);
             if (is_dense(k)) {
                 for (std::size_t i = 0; i < n; ++i) a[0] += fixed(dense_value(k, i) * m_w[i] * m_rho[i]);
             } else {
                 const std::int8_t* g = genotypes(k);
-                for (std::size_t i = 0; i < n; ++i)
-                    if (g[i] >= 0) a[g[i]] += m_q[i];
+                for (std::size_t i = 0; i < n; ++i) a[lut_slot(g[i])] += m_q[i];
             }
         }
         sum_exact(acc, m_comm, m_stats);
         std::vector<double> out(to - from, 0.0);
         for (std::size_t t = from; t < to; ++t) {
-            const std::int64_t* a = acc.data() + 3 * (t - from);
+            const std::int64_t* a = acc.data() + 4 * (t - from);
             double s = 0;
             if (is_dense(ks[t])) {
                 s = static_cast<double>(a[0]);
             } else {
                 const auto& l = lut(ks[t]);
-                for (int v = 0; v < 3; ++v) s += l[v] * static_cast<double>(a[v]);
+                for (int v = 0; v < 4; ++v) s += l[v] * static_cast<double>(a[v]);
             }
             out[t - from] = s / fixed_point_scale / m_n;
         }
@@ -253,7 +253,7 @@ private:
             const std::int8_t* g = genotypes(k);
             const auto& l = lut(k);
             for (std::size_t i = 0; i < n; ++i)
-                if (m_use[i] && g[i] >= 0) m_rho[i] -= l[g[i]] * delta, m_q[i] = fixed(m_w[i] * m_rho[i]);
+                if (m_use[i]) m_rho[i] -= l[lut_slot(g[i])] * delta, m_q[i] = fixed(m_w[i] * m_rho[i]);
         }
     }
 
@@ -301,7 +301,7 @@ private:
     // Value of column k (genotype) minus its dosage-0 value, per category 1, 2, missing.
     std::array<double, 3> offsets(std::size_t k) const {
         const auto& l = lut(k);
-        return {l[1] - l[0], l[2] - l[0], -l[0]};
+        return {l[1] - l[0], l[2] - l[0], l[3] - l[0]};
     }
 
     // Gram entries (1/n) sum_i w_i x_ik x_il of working columns for `pairs` (k, l), k != l: one exact
@@ -350,12 +350,11 @@ private:
             }
         });
         sum_exact(acc, m_comm, m_stats);
-        // Per genotype column: sum_i w_i delta_i from the per-dosage weight sums (missing = total - observed).
+        // Per genotype column: sum_i w_i delta_i from the per-dosage weight sums.
         auto delta_sum = [&](std::size_t k) {
             const auto& r = m_margin[k];
             const auto o = offsets(k);
-            return o[0] * static_cast<double>(r[1]) + o[1] * static_cast<double>(r[2]) +
-                   o[2] * static_cast<double>(m_weight_sum - r[0] - r[1] - r[2]);
+            return o[0] * static_cast<double>(r[1]) + o[1] * static_cast<double>(r[2]) + o[2] * static_cast<double>(r[3]);
         };
         std::vector<double> out(pairs.size(), 0.0);
         for (std::size_t t = 0; t < pairs.size(); ++t) {
@@ -537,7 +536,7 @@ private:
     std::vector<std::int64_t> m_q;            // fixed(w * rho)
     reduction_stats m_stats;
     std::int64_t m_weight_sum = 0;            // sum of fixed(w) over all samples (reduced)
-    std::vector<std::array<std::int64_t, 3>> m_margin;  // per working genotype column: sum of fixed(w) by dosage
+    std::vector<std::array<std::int64_t, 4>> m_margin;  // per working genotype column: sum of fixed(w) by lut slot
 };
 
 }  // namespace
@@ -562,8 +561,7 @@ std::vector<double> linear_predictor(const design& d, const coefficients& c) {
             const std::int8_t* g = d.dosage.data() + j * d.n_local;
             const auto& l = d.lut[static_cast<std::size_t>(j)];
             const double b = c.variants[static_cast<std::size_t>(j)];
-            for (std::size_t i = lo; i < hi; ++i)
-                if (g[i] >= 0) eta[i] += l[g[i]] * b;
+            for (std::size_t i = lo; i < hi; ++i) eta[i] += l[lut_slot(g[i])] * b;
         }
     });
     return eta;

@@ -245,18 +245,18 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
         double var = (c0 * mean * mean + c1 * (1 - mean) * (1 - mean) + c2 * (2 - mean) * (2 - mean)) / static_cast<double>(n_train);
         double sd = var > 1e-12 ? std::sqrt(var) : 0;
         t.variant_mean.push_back(mean), t.variant_sd.push_back(sd);
-        d.lut.push_back(sd > 0 ? std::array<double, 3>{-mean / sd, (1 - mean) / sd, (2 - mean) / sd}
-                               : std::array<double, 3>{0, 0, 0});
+        d.lut.push_back(sd > 0 ? std::array<double, 4>{-mean / sd, (1 - mean) / sd, (2 - mean) / sd, 0}
+                               : std::array<double, 4>{0, 0, 0, 0});
     }
     log.info("training data: ", n_train, " training samples, ", d.n_variants, " variants, ", d.n_dense,
              " unpenalised features, family ", t.family == family::binomial ? "binomial" : "gaussian");
     return t;
 }
 
-std::vector<std::array<double, 3>> fold_lut(const training_data& t, std::int64_t f) {
+std::vector<std::array<double, 4>> fold_lut(const training_data& t, std::int64_t f) {
     const auto p = static_cast<std::size_t>(t.d.n_variants);
     const double n = static_cast<double>(t.n_train - t.fold_size[static_cast<std::size_t>(f)]);
-    std::vector<std::array<double, 3>> lut(p, {0, 0, 0});
+    std::vector<std::array<double, 4>> lut(p, {0, 0, 0, 0});
     for (std::size_t j = 0; j < p; ++j) {
         double c[3];
         for (std::size_t g = 0; g < 3; ++g) {
@@ -271,7 +271,7 @@ std::vector<std::array<double, 3>> fold_lut(const training_data& t, std::int64_t
                             missing * (m - mf) * (m - mf)) / n;
         if (var > 1e-12) {
             const double sd = std::sqrt(var);
-            lut[j] = {-mf / sd, (1 - mf) / sd, (2 - mf) / sd};
+            lut[j] = {-mf / sd, (1 - mf) / sd, (2 - mf) / sd, (m - mf) / sd};
         }
     }
     return lut;

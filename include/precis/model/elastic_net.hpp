@@ -26,13 +26,19 @@ struct design {
     std::int64_t n_local = 0;      ///< samples in this rank's shard
     std::int64_t n_variants = 0;   ///< genotype columns
     std::vector<std::int8_t> dosage;  ///< n_variants x n_local, variant-major; 0/1/2, -1 missing
-    /// Standardised value of dosage 0, 1, 2 for each variant ((d - mean) / sd); missing counts as 0 (the
-    /// mean). All three are 0 for a variant that is constant in the training samples.
-    std::vector<std::array<double, 3>> lut;
+    /// Standardised value of dosage 0, 1, 2 and of a missing call for each variant, indexed by
+    /// lut_slot(dosage): (d - mean) / sd, a missing call imputed to the training mean. With the full
+    /// training set's mean the missing entry is 0; a cross-validation fold centres on its own mean, where
+    /// it is (training mean - fold mean) / sd, as in glmnet's per-fold standardisation of an imputed
+    /// matrix. All four are 0 for a variant that is constant in the fitted samples.
+    std::vector<std::array<double, 4>> lut;
     std::int64_t n_dense = 0;     ///< unpenalised columns
     std::vector<double> dense;    ///< n_dense x n_local, column-major (column c starts at c * n_local)
     std::vector<double> y;        ///< n_local responses (0/1 for binomial)
 };
+
+/// Index into design::lut of a dosage (0, 1, 2; -1 missing).
+inline std::size_t lut_slot(std::int8_t dosage) { return dosage < 0 ? 3 : static_cast<std::size_t>(dosage); }
 
 /// Solver settings. The objective (glmnet's) is
 ///   (1/n) * deviance/2 + lambda * sum_j (alpha |b_j| + (1 - alpha) / 2 b_j^2)

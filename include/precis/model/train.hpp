@@ -21,7 +21,7 @@ struct train_options {
     int pcs = 0;                        ///< first N columns of /pca/scores as unpenalised covariates
     std::filesystem::path clinical;     ///< optional TSV: sample id column, then numeric unpenalised features
     bool genomic = true;                ///< include the genotypes of kept variants
-    elastic_net_options net;            ///< alpha, nlambda, lambda_min_ratio (0: glmnet's rule; family is detected)
+    elastic_net_options net;            ///< alpha, nlambda, lambda_min_ratio (0: glmnet's rule), covariance_max; family is detected
     int folds = 5;
     std::string select = "deviance";    ///< "deviance" (minimum CV deviance) or "auc" (maximum CV AUC)
     double test_fraction = 0.2;         ///< stratified held-out test fraction

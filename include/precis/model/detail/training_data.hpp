@@ -40,10 +40,11 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
                                  const genotype_source& source, const mpi::communicator& comm, const logger& log);
 
 /// Standardisation table of the fit that leaves out fold `f` (cv.glmnet standardises each fold's fit
-/// on its own samples): the 1/n standard deviation over the other training folds of the dosage with
-/// missing values imputed to the training mean; centred at the training mean (so that a missing dosage
-/// stays 0; a shift of a column only moves the unpenalised intercept). Zeros for a column constant there.
-std::vector<std::array<double, 3>> fold_lut(const training_data& t, std::int64_t f);
+/// on its own samples): the dosage with missing calls imputed to the training mean, centred on its mean
+/// over the other training folds and divided by its 1/n standard deviation there. A missing call's entry
+/// is then (training mean - fold mean) / sd, as in glmnet given the imputed matrix. Zeros for a column
+/// constant there.
+std::vector<std::array<double, 4>> fold_lut(const training_data& t, std::int64_t f);
 
 /// Reads the first `k` (all when k <= 0, at most 20) columns of /pca/scores for the kept samples;
 /// empty when the cohort has no /pca. Sets `k` to the number read.
