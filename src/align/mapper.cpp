@@ -368,6 +368,54 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
 
     finisher fin{m_index, o};
     const char* ref = m_index.bases();
+    // Closes an alignment of q[qb, qe) starting at reference rb (core operations from M to M): clipped ends
+    // are extended to the read end when that costs less than the clip penalty, ungapped first, else (tails
+    // up to max_tail bases) a glocal alignment with gaps, so that an indel near the read end is aligned
+    // rather than hidden in a soft clip (bwa mem's end-to-end preference). The same for every candidate,
+    // so that competing loci of a repeat are scored alike.
+    auto close_ends = [&](alignment& a, const std::string& q, int qb, int qe, std::int64_t rb,
+                          const std::vector<std::uint32_t>& core, int ctg, std::int64_t cbeg, std::int64_t cend) {
+        std::int64_t re = rb;
+        for (auto op : core)
+            if (bam_cigar_type(bam_cigar_op(op)) & 2) re += bam_cigar_oplen(op);
+        constexpr int max_tail = 50, tail_pad = 16;
+        std::vector<std::pair<int, int>> lops, rops;
+        int left_ref = 0, ls = 0;
+        for (int t = 1; t <= qb && rb - t >= cbeg; ++t) ls += fin.base_score(q[static_cast<std::size_t>(qb - t)], ref[rb - t]);
+        if (qb > 0 && rb - qb >= cbeg && ls > -o.clip_penalty) {
+            lops.emplace_back(BAM_CMATCH, qb);
+            left_ref = qb;
+        } else if (qb > 0 && qb <= max_tail) {
+            std::string tt(q.rend() - qb, q.rend()), rr;
+            for (std::int64_t t = rb - 1; t >= std::max(cbeg, rb - qb - tail_pad); --t) rr.push_back(ref[t]);
+            int used = 0;
+            if (extend_tail(tt, rr, fin, o, lops, used) > -o.clip_penalty) {
+                std::reverse(lops.begin(), lops.end());
+                left_ref = used;
+            } else {
+                lops.clear();
+            }
+        }
+        int rs = 0;
+        for (int t = 0; t < L - qe && re + t < cend; ++t) rs += fin.base_score(q[static_cast<std::size_t>(qe + t)], ref[re + t]);
+        if (qe < L && re + (L - qe) <= cend && rs > -o.clip_penalty) {
+            rops.emplace_back(BAM_CMATCH, L - qe);
+        } else if (qe < L && L - qe <= max_tail) {
+            std::string tt(q.begin() + qe, q.end());
+            std::string rr(ref + re, ref + std::min(cend, re + (L - qe) + tail_pad));
+            int used = 0;
+            if (extend_tail(tt, rr, fin, o, rops, used) <= -o.clip_penalty) rops.clear();
+        }
+        int left = 0, right = 0;
+        for (const auto& [op, len] : lops) left += op == BAM_CDEL ? 0 : len;
+        for (const auto& [op, len] : rops) right += op == BAM_CDEL ? 0 : len;
+        push_op(a.cigar, BAM_CSOFT_CLIP, qb - left);
+        for (const auto& [op, len] : lops) push_op(a.cigar, op, len);
+        for (auto op : core) push_op(a.cigar, static_cast<int>(bam_cigar_op(op)), static_cast<int>(bam_cigar_oplen(op)));
+        for (const auto& [op, len] : rops) push_op(a.cigar, op, len);
+        push_op(a.cigar, BAM_CSOFT_CLIP, L - qe - right);
+        fin.finish(a, q, rb - left_ref, ctg);
+    };
     for (std::size_t ci = 0; ci < clusters.size() && ci < static_cast<std::size_t>(o.max_candidates); ++ci) {
         const cluster& cl = clusters[ci];
         if (ci >= 2 && cl.seeds * 4 < best_seeds) break;
@@ -418,10 +466,8 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
                 }
                 if (be - bb < 20) continue;
                 if (L - (be - bb) > 12) goto gapped;  // a long clip may hide an indel: extend properly
-                push_op(a.cigar, BAM_CSOFT_CLIP, bb);
-                push_op(a.cigar, BAM_CMATCH, be - bb);
-                push_op(a.cigar, BAM_CSOFT_CLIP, L - be);
-                fin.finish(a, q, cl.dmode + bb, ctg);
+                close_ends(a, q, bb, be, cl.dmode + bb, {bam_cigar_gen(static_cast<std::uint32_t>(be - bb), BAM_CMATCH)}, ctg,
+                           cbeg, cend);
                 done = true;
             }
         }
@@ -443,52 +489,7 @@ std::vector<alignment> mapper::align_read(const std::string& raw, std::uint64_t 
             sw_hit h = to_hit(r, q, window, m_impl->matrix);
             parasail_result_free(r);
             if (h.core.empty()) continue;
-            int qb = h.qb, qe = h.qe;
-            std::int64_t rb = wb + h.rb;
-            std::int64_t re = rb;
-            for (auto op : h.core)
-                if (bam_cigar_type(bam_cigar_op(op)) & 2) re += bam_cigar_oplen(op);
-            const std::vector<std::uint32_t>& core = h.core;
-            // Extend clipped ends to the read end when that costs less than the clip penalty: ungapped
-            // first, else (tails up to max_tail bases) a glocal alignment with gaps, so that an indel near
-            // the read end is aligned rather than hidden in a soft clip (bwa mem's end-to-end preference).
-            constexpr int max_tail = 50, tail_pad = 16;
-            std::vector<std::pair<int, int>> lops, rops;
-            int left_ref = 0, ls = 0;
-            for (int t = 1; t <= qb && rb - t >= cbeg; ++t) ls += fin.base_score(q[static_cast<std::size_t>(qb - t)], ref[rb - t]);
-            if (qb > 0 && rb - qb >= cbeg && ls > -o.clip_penalty) {
-                lops.emplace_back(BAM_CMATCH, qb);
-                left_ref = qb;
-            } else if (qb > 0 && qb <= max_tail) {
-                std::string tt(q.rend() - qb, q.rend()), rr;
-                for (std::int64_t t = rb - 1; t >= std::max(cbeg, rb - qb - tail_pad); --t) rr.push_back(ref[t]);
-                int used = 0;
-                if (extend_tail(tt, rr, fin, o, lops, used) > -o.clip_penalty) {
-                    std::reverse(lops.begin(), lops.end());
-                    left_ref = used;
-                } else {
-                    lops.clear();
-                }
-            }
-            int rs = 0;
-            for (int t = 0; t < L - qe && re + t < cend; ++t) rs += fin.base_score(q[static_cast<std::size_t>(qe + t)], ref[re + t]);
-            if (qe < L && re + (L - qe) <= cend && rs > -o.clip_penalty) {
-                rops.emplace_back(BAM_CMATCH, L - qe);
-            } else if (qe < L && L - qe <= max_tail) {
-                std::string tt(q.begin() + qe, q.end());
-                std::string rr(ref + re, ref + std::min(cend, re + (L - qe) + tail_pad));
-                int used = 0;
-                if (extend_tail(tt, rr, fin, o, rops, used) <= -o.clip_penalty) rops.clear();
-            }
-            int left = 0, right = 0;
-            for (const auto& [op, len] : lops) left += op == BAM_CDEL ? 0 : len;
-            for (const auto& [op, len] : rops) right += op == BAM_CDEL ? 0 : len;
-            push_op(a.cigar, BAM_CSOFT_CLIP, qb - left);
-            for (const auto& [op, len] : lops) push_op(a.cigar, op, len);
-            for (auto op : core) push_op(a.cigar, static_cast<int>(bam_cigar_op(op)), static_cast<int>(bam_cigar_oplen(op)));
-            for (const auto& [op, len] : rops) push_op(a.cigar, op, len);
-            push_op(a.cigar, BAM_CSOFT_CLIP, L - qe - right);
-            fin.finish(a, q, rb - left_ref, ctg);
+            close_ends(a, q, h.qb, h.qe, wb + h.rb, h.core, ctg, cbeg, cend);
         }
         if (a.score < o.min_score) continue;
         out.push_back(std::move(a));
