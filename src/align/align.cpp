@@ -125,8 +125,11 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     std::unique_ptr<sam_hdr_t, void (*)(sam_hdr_t*)> header(detail::make_header(*index, o.read_group, o.command_line, rg_id),
                                                             sam_hdr_destroy);
 
-    // Rank 0: validate the FASTQs, plan batches and learn the insert model; broadcast both.
+    // Rank 0: validate the FASTQs, plan batches and learn the insert model; broadcast both. One rank needs
+    // no plan: it reads both files once, in order (the first pass would decompress them a second time).
+    const bool stream = comm.size() == 1;
     detail::batch_plan plan;
+    plan.batch = o.batch_pairs;
     insert_model model;
     candidate_cache cache;  // rank 0: the first pairs' single-end candidates
     std::vector<std::int64_t> plan_wire, model_wire;
@@ -137,7 +140,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         tbb::parallel_invoke(
             [&] {
                 try {
-                    plan = detail::plan_batches(o.reads1, o.reads2, o.batch_pairs);
+                    if (!stream) plan = detail::plan_batches(o.reads1, o.reads2, o.batch_pairs);
                 } catch (...) {
                     plan_error = std::current_exception();
                 }
@@ -169,8 +172,9 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         else
             log.warn("too few uniquely mapped pairs to learn the insert size; pairing by FR orientation within 1 kb");
     }
-    log.info(plan.records, paired ? " pairs" : " reads", " in ", plan.batches(), " batches over ", comm.size(), " rank(s)",
-             plan.seekable ? "" : " (plain gzip: each rank skips through the file; bgzip it to let ranks seek)");
+    if (!stream)
+        log.info(plan.records, paired ? " pairs" : " reads", " in ", plan.batches(), " batches over ", comm.size(), " rank(s)",
+                 plan.seekable ? "" : " (plain gzip: each rank skips through the file; bgzip it to let ranks seek)");
 
     // Map this rank's batches (round-robin), reading the next batch while mapping the current one.
     auto tm = std::chrono::steady_clock::now();
@@ -181,7 +185,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         detail::batch_reader a(o.reads1);
         std::unique_ptr<detail::batch_reader> b;
         if (paired) b = std::make_unique<detail::batch_reader>(o.reads2);
-        std::int64_t next_batch = comm.rank();
+        std::int64_t next_batch = comm.rank(), streamed = 0;
         struct work {
             std::vector<read_record> x, y;
             std::int64_t first = 0;  // index of x[0] in the input
@@ -192,32 +196,45 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
             static_cast<std::size_t>(2 * std::max(1, o.threads)),
             tbb::make_filter<void, std::shared_ptr<work>>(tbb::filter_mode::serial_in_order,
                 [&](tbb::flow_control& fc) -> std::shared_ptr<work> {
-                    if (next_batch >= plan.batches()) {
+                    if (!stream && next_batch >= plan.batches()) {
                         fc.stop();
                         return nullptr;
                     }
                     auto w = std::make_shared<work>();
-                    auto i = static_cast<std::size_t>(next_batch);
-                    std::int64_t first = next_batch * plan.batch;
-                    std::int64_t n = std::min(plan.batch, plan.records - first);
+                    const auto i = static_cast<std::size_t>(next_batch);
+                    const std::int64_t first = stream ? streamed : next_batch * plan.batch;
+                    const std::int64_t n = stream ? plan.batch : std::min(plan.batch, plan.records - first);
                     w->first = first;
                     auto read1 = [&] {
-                        a.go_to(first, plan.offsets1[i], plan.seekable);
+                        if (!stream) a.go_to(first, plan.offsets1[i], plan.seekable);
                         a.read(n, w->x);
                     };
                     if (b) {
                         tbb::parallel_invoke(read1, [&] {
-                            b->go_to(first, plan.offsets2[i], plan.seekable);
+                            if (!stream) b->go_to(first, plan.offsets2[i], plan.seekable);
                             b->read(n, w->y);
                         });
-                        if (w->y.size() != w->x.size())
-                            throw input_error(o.reads2.string() + ": fewer records than " + o.reads1.string());
+                        if (w->y.size() != w->x.size()) {
+                            const bool more2 = w->y.size() > w->x.size();
+                            throw input_error((more2 ? o.reads1 : o.reads2).string() + " has " +
+                                              std::to_string(first + static_cast<std::int64_t>(std::min(w->x.size(), w->y.size()))) +
+                                              " records but " + (more2 ? o.reads2 : o.reads1).string() +
+                                              " has more: R1 and R2 must hold the same pairs");
+                        }
                         for (std::size_t k = 0; k < w->x.size(); ++k)
                             if (detail::base_name(w->x[k].name) != detail::base_name(w->y[k].name))
                                 throw input_error::at(o.reads2.string(), "record " + std::to_string(first + static_cast<std::int64_t>(k) + 1),
                                                       "read name '" + w->y[k].name + "' does not match '" + w->x[k].name + "'");
                     } else {
                         read1();
+                    }
+                    if (stream) {
+                        if (w->x.empty()) {
+                            fc.stop();
+                            return nullptr;
+                        }
+                        streamed += static_cast<std::int64_t>(w->x.size());
+                        return w;
                     }
                     if (static_cast<std::int64_t>(w->x.size()) != n)
                         throw input_error(o.reads1.string() + ": fewer records than the first pass counted");
@@ -262,6 +279,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                         reads += static_cast<std::int64_t>(w->x.size() * (paired ? 2 : 1));
                         prog.add(w->x.size() * static_cast<std::uint64_t>(comm.size()));
                     }));
+        if (stream && streamed == 0) throw input_error(o.reads1.string() + ": no reads");
     } catch (const input_error& e) {
         error = e.what();
     }

@@ -1,6 +1,6 @@
 #pragma once
-// FASTQ batches for MPI ranks: a first pass on one rank validates the files and records where every
-// batch starts (BGZF virtual offsets), so each rank reads only its own batches.
+// FASTQ batches for MPI ranks: with more than one rank, a first pass on rank 0 validates the files and
+// records where every batch starts (BGZF virtual offsets), so each rank reads only its own batches.
 #include <cstdint>
 #include <filesystem>
 #include <string>
