@@ -214,13 +214,10 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                             if (!stream) b->go_to(first, plan.offsets2[i], plan.seekable);
                             b->read(n, w->y);
                         });
-                        if (w->y.size() != w->x.size()) {
-                            const bool more2 = w->y.size() > w->x.size();
-                            throw input_error((more2 ? o.reads1 : o.reads2).string() + " has " +
-                                              std::to_string(first + static_cast<std::int64_t>(std::min(w->x.size(), w->y.size()))) +
-                                              " records but " + (more2 ? o.reads2 : o.reads1).string() +
-                                              " has more: R1 and R2 must hold the same pairs");
-                        }
+                        if (w->y.size() != w->x.size())
+                            throw input_error(detail::unequal_pairs_message(
+                                o.reads1, o.reads2, first + static_cast<std::int64_t>(std::min(w->x.size(), w->y.size())),
+                                w->y.size() > w->x.size()));
                         for (std::size_t k = 0; k < w->x.size(); ++k)
                             if (detail::base_name(w->x[k].name) != detail::base_name(w->y[k].name))
                                 throw input_error::at(o.reads2.string(), "record " + std::to_string(first + static_cast<std::int64_t>(k) + 1),

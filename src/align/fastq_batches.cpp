@@ -125,11 +125,8 @@ batch_plan plan_batches(const std::filesystem::path& r1, const std::filesystem::
     file_scan s1, s2;
     if (b) tbb::parallel_invoke([&] { scan(a, s1); }, [&] { scan(*b, s2); });
     else scan(a, s1);
-    if (b && s1.records != s2.records) {
-        bool more2 = s2.records > s1.records;
-        throw input_error((more2 ? r1 : r2).string() + " has " + std::to_string(std::min(s1.records, s2.records)) +
-                          " records but " + (more2 ? r2 : r1).string() + " has more: R1 and R2 must hold the same pairs");
-    }
+    if (b && s1.records != s2.records)
+        throw input_error(unequal_pairs_message(r1, r2, std::min(s1.records, s2.records), s2.records > s1.records));
     if (b)
         for (std::size_t i = 0; i < s1.names.size(); ++i)
             if (s1.names[i] != s2.names[i]) {
@@ -149,6 +146,12 @@ batch_plan plan_batches(const std::filesystem::path& r1, const std::filesystem::
     if (b) plan.offsets2 = std::move(s2.offsets);
     if (plan.records == 0) throw input_error(r1.string() + ": no reads");
     return plan;
+}
+
+std::string unequal_pairs_message(const std::filesystem::path& r1, const std::filesystem::path& r2, std::int64_t common,
+                                  bool r2_longer) {
+    return (r2_longer ? r1 : r2).string() + " has " + std::to_string(common) + " records but " +
+           (r2_longer ? r2 : r1).string() + " has more: R1 and R2 must hold the same pairs";
 }
 
 std::vector<std::int64_t> encode(const batch_plan& p) {

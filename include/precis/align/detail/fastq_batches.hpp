@@ -24,6 +24,10 @@ struct batch_plan {
 /// matching names (a /1, /2 suffix aside). Throws input_error naming file and record.
 batch_plan plan_batches(const std::filesystem::path& r1, const std::filesystem::path& r2, std::int64_t batch);
 
+/// The error for R1 and R2 of different lengths: `common` records in both, then only in the longer file.
+std::string unequal_pairs_message(const std::filesystem::path& r1, const std::filesystem::path& r2, std::int64_t common,
+                                  bool r2_longer);
+
 /// Serialisation for MPI broadcast.
 std::vector<std::int64_t> encode(const batch_plan& p);
 batch_plan decode(const std::vector<std::int64_t>& v);
