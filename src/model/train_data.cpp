@@ -269,7 +269,10 @@ std::vector<std::array<double, 4>> fold_lut(const training_data& t, std::int64_t
         const double mf = (c[1] + 2 * c[2] + missing * m) / n;
         const double var = (c[0] * mf * mf + c[1] * (1 - mf) * (1 - mf) + c[2] * (2 - mf) * (2 - mf) +
                             missing * (m - mf) * (m - mf)) / n;
-        if (var > 1e-12) {
+        // Observed calls constant over the fitting samples: the column is constant there (imputed calls alone
+        // would make a missingness indicator with a tiny sd, which explodes on the held-out carriers).
+        const bool observed_vary = (c[0] > 0) + (c[1] > 0) + (c[2] > 0) > 1;
+        if (observed_vary && var > 1e-12) {
             const double sd = std::sqrt(var);
             lut[j] = {-mf / sd, (1 - mf) / sd, (2 - mf) / sd, (m - mf) / sd};
         }
