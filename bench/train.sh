@@ -80,16 +80,27 @@ role <- folds$role[match(samples, folds$sample_id)]
 test <- role == "test"; train <- grepl("^fold", role)
 foldid <- as.integer(sub("fold", "", role[train]))
 # precis's rules: a missing dosage is the training mean of the observed ones; a column constant over the
-# training samples (after that imputation) carries no weight -- dropped here (glmnet would ignore it too).
+# training samples (after that imputation) carries no weight -- dropped here (glmnet would ignore it too); in a
+# fold's fit, a column whose observed (not imputed) dosages are constant over the fold's fitting samples carries
+# no weight either (the exclude function below, which cv.glmnet applies to each fold's training rows).
+missing <- is.na(G)
 for (j in seq_len(ncol(G))) {
   m <- mean(G[train, j], na.rm = TRUE); if (is.nan(m)) m <- 0
   G[is.na(G[, j]), j] <- m
 }
-G <- G[, apply(G[train, ], 2, function(v) max(v) > min(v))]
+varies <- apply(G[train, ], 2, function(v) max(v) > min(v))
+G <- G[, varies]; missing <- missing[, varies]
+rownames(G) <- samples
 ph <- read.delim(file.path(dir, "world/phenotypes.tsv")); cv <- read.delim(file.path(dir, "world/covariates.tsv"))
 y <- ph$disease[match(samples, ph$sample_id)]
 X <- cbind(age = cv$age[match(samples, cv$sample_id)], sex = cv$sex[match(samples, cv$sample_id)], G)
 pf <- c(0, 0, rep(1, ncol(G)))
+observed_constant <- function(x, ...) {
+  obs <- x[, -(1:2), drop = FALSE]
+  obs[missing[match(rownames(x), samples), , drop = FALSE]] <- NA
+  lo <- suppressWarnings(apply(obs, 2, min, na.rm = TRUE)); hi <- suppressWarnings(apply(obs, 2, max, na.rm = TRUE))
+  which(!(hi > lo)) + 2
+}
 # glmnet rescales the penalty factors to sum to the number of columns: its lambda x (p + 2) / p is precis's.
 lam_p <- as.numeric(readLines(file.path(dir, "precis_lambda.txt")))
 lam <- lam_p * ncol(G) / (ncol(G) + 2)
@@ -97,7 +108,7 @@ aucf <- function(eta, yt) { r <- rank(eta); np <- sum(yt == 1); nn <- sum(yt == 
   (sum(r[yt == 1]) - np * (np + 1) / 2) / (np * nn) }
 t0 <- proc.time()[["elapsed"]]
 fit <- cv.glmnet(X[train, ], y[train], family = "binomial", alpha = alpha, foldid = foldid, lambda = lam,
-                 penalty.factor = pf, type.measure = "deviance")
+                 penalty.factor = pf, type.measure = "deviance", exclude = observed_constant)
 t1 <- proc.time()[["elapsed"]]
 imin <- which(fit$lambda == fit$lambda.min)
 yt <- y[test]
