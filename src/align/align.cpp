@@ -3,6 +3,7 @@
 #include "precis/align/align.hpp"
 
 #include <htslib/sam.h>
+#include <htslib/thread_pool.h>
 #include <mpi.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_invoke.h>
@@ -92,6 +93,31 @@ insert_model learn_insert_model(const align_options& o, const mapper& map, std::
     return estimate_insert_model(kept);
 }
 
+/// Removes the files it holds when it goes out of scope (sorted runs and parts, finished or not).
+struct temp_files {
+    std::vector<std::filesystem::path> paths;
+    ~temp_files() {
+        std::error_code ec;
+        for (const auto& p : paths) std::filesystem::remove(p, ec);
+    }
+};
+
+/// Sorts `records` and writes them to `path` as a fast-compressed BAM (a run or a rank's part for the merge).
+void write_sorted(const std::filesystem::path& path, const sam_hdr_t* header, std::vector<record>& records) {
+    tbb::parallel_sort(records.begin(), records.end(),
+                       [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });
+    atomic_output part(path);
+    {
+        io::hts_file_ptr f(hts_open(part.temp_path().c_str(), "wb1"));
+        if (!f || sam_hdr_write(f.get(), header) != 0) throw runtime_failure(path.string() + ": cannot write");
+        for (const auto& r : records)
+            if (sam_write1(f.get(), header, r.get()) < 0) throw runtime_failure(path.string() + ": write failed");
+        if (hts_close(f.release()) != 0) throw runtime_failure(path.string() + ": write failed on close");
+    }
+    part.commit();
+    records.clear();
+}
+
 struct source_cmp {
     bool operator()(const std::pair<bam1_t*, int>& a, const std::pair<bam1_t*, int>& b) const {
         return detail::record_less(b.first, a.first);
@@ -178,7 +204,16 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
 
     // Map this rank's batches (round-robin), reading the next batch while mapping the current one.
     auto tm = std::chrono::steady_clock::now();
+    // Records are held in memory up to --sort-memory bytes per rank, then written as sorted runs next to the
+    // output (the output directory must be shared by the ranks); rank 0 merges every rank's runs at the end.
     std::vector<record> records;
+    std::int64_t held = 0;
+    const auto dir = o.out.parent_path().empty() ? std::filesystem::path(".") : o.out.parent_path();
+    auto run_path = [&](int r, int k) {
+        return dir / (".precis-partial." + o.out.filename().string() + ".rank" + std::to_string(r) + ".run" +
+                      std::to_string(k) + ".bam");
+    };
+    temp_files runs;  // this rank's
     std::int64_t mapped = 0, proper = 0, reads = 0;
     progress prog("align", static_cast<std::uint64_t>(plan.records), paired ? "pairs" : "reads", o.show_progress && comm.is_root());
     try {
@@ -270,7 +305,15 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                 tbb::make_filter<std::shared_ptr<work>, void>(tbb::filter_mode::serial_in_order,
                     [&](std::shared_ptr<work> w) {
                         for (auto& v : w->out)
-                            for (auto& r : v) records.push_back(std::move(r));
+                            for (auto& r : v) {
+                                held += static_cast<std::int64_t>(sizeof(bam1_t)) + r->m_data;
+                                records.push_back(std::move(r));
+                            }
+                        if (held > o.sort_memory) {  // a sorted run to disk; the merge reads it back
+                            runs.paths.push_back(run_path(comm.rank(), static_cast<int>(runs.paths.size())));
+                            write_sorted(runs.paths.back(), header.get(), records);
+                            held = 0;
+                        }
                         mapped += w->mapped;
                         proper += w->proper;
                         reads += static_cast<std::int64_t>(w->x.size() * (paired ? 2 : 1));
@@ -283,33 +326,37 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     raise_collectively(comm, error);
     cache = {};  // pairs dealt to other ranks were not used here
     prog.finish();
-    tbb::parallel_sort(records.begin(), records.end(),
-                       [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });
+    // Ranks > 0 write what they hold as their last run; rank 0 sorts its own in memory.
+    if (comm.is_root()) {
+        tbb::parallel_sort(records.begin(), records.end(),
+                           [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });
+    } else {
+        runs.paths.push_back(run_path(comm.rank(), static_cast<int>(runs.paths.size())));
+        write_sorted(runs.paths.back(), header.get(), records);
+    }
     stats.map_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
-    log.info("mapped and sorted in ", stats.map_seconds, " s; merging and writing ", o.out.string());
+    const auto run_counts = comm.all_gather(static_cast<std::int64_t>(runs.paths.size()));
+    std::int64_t total_runs = 0;
+    for (auto c : run_counts) total_runs += c;
+    log.info("mapped and sorted in ", stats.map_seconds, " s", total_runs > 0 ? ", " + std::to_string(total_runs) + " sorted runs on disk" : "",
+             "; merging and writing ", o.out.string());
     stats.reads = comm.sum(reads);
     stats.mapped = comm.sum(mapped);
     stats.proper_pairs = comm.sum(proper);
-
-    // Ranks > 0 write their sorted part next to the output; rank 0 merges all parts.
-    const auto dir = o.out.parent_path().empty() ? std::filesystem::path(".") : o.out.parent_path();
-    auto part_path = [&](int r) {
-        return dir / (".precis-partial." + o.out.filename().string() + ".rank" + std::to_string(r) + ".bam");
-    };
-    if (!comm.is_root()) {
-        atomic_output part(part_path(comm.rank()));
-        {
-            htsFile* f = hts_open(part.temp_path().c_str(), "wb1");
-            if (!f || sam_hdr_write(f, header.get()) != 0) throw runtime_failure(part_path(comm.rank()).string() + ": cannot write");
-            for (const auto& r : records)
-                if (sam_write1(f, header.get(), r.get()) < 0) throw runtime_failure(part_path(comm.rank()).string() + ": write failed");
-            if (hts_close(f) != 0) throw runtime_failure(part_path(comm.rank()).string() + ": write failed on close");
-        }
-        part.commit();
-        records.clear();
-    }
     comm.barrier();
     if (comm.is_root()) {
+        // One thread pool for decompressing the runs and compressing the output.
+        struct pool_guard {
+            htsThreadPool p{nullptr, 0};
+            ~pool_guard() {
+                if (p.pool) hts_tpool_destroy(p.pool);
+            }
+        } pool;
+        pool.p.pool = hts_tpool_init(std::max(1, o.threads));
+        if (!pool.p.pool) throw runtime_failure("cannot start the BGZF thread pool");
+        temp_files all_runs;  // every rank's, removed after the merge (or on failure)
+        for (int r = 0; r < comm.size(); ++r)
+            for (std::int64_t k = 0; k < run_counts[static_cast<std::size_t>(r)]; ++k) all_runs.paths.push_back(run_path(r, static_cast<int>(k)));
         std::vector<htsFile*> parts;
         struct closer {
             std::vector<htsFile*>& v;
@@ -317,20 +364,12 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                 for (auto* f : v) hts_close(f);
             }
         } close_parts{parts};
-        struct remover {
-            std::function<std::filesystem::path(int)> path;
-            int n;
-            ~remover() {
-                std::error_code ec;
-                for (int r = 1; r < n; ++r) std::filesystem::remove(path(r), ec);
-            }
-        } remove_parts{part_path, comm.size()};
         std::vector<std::unique_ptr<sam_hdr_t, void (*)(sam_hdr_t*)>> part_headers;
-        for (int r = 1; r < comm.size(); ++r) {
-            htsFile* f = hts_open(part_path(r).c_str(), "r");
-            if (!f) throw runtime_failure(part_path(r).string() + ": cannot open (is the output directory shared by all ranks?)");
+        for (const auto& path : all_runs.paths) {
+            htsFile* f = hts_open(path.c_str(), "r");
+            if (!f) throw runtime_failure(path.string() + ": cannot open (is the output directory shared by all ranks?)");
             parts.push_back(f);
-            hts_set_threads(f, 1);
+            hts_set_opt(f, HTS_OPT_THREAD_POOL, &pool.p);
             part_headers.emplace_back(sam_hdr_read(f), sam_hdr_destroy);
         }
         // The output, compressed with all threads and indexed while it is written (no second pass).
@@ -342,7 +381,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         if (!out_file) throw input_error(o.out.string() + ": cannot create");
         if (o.cram && hts_set_fai_filename(out_file.get(), o.reference.c_str()) != 0)
             throw input_error(o.reference.string() + ": cannot use as the CRAM reference");
-        hts_set_threads(out_file.get(), std::max(1, o.threads));
+        hts_set_opt(out_file.get(), HTS_OPT_THREAD_POOL, &pool.p);
         if (sam_hdr_write(out_file.get(), header.get()) != 0) throw runtime_failure(o.out.string() + ": cannot write the header");
         if (sam_idx_init(out_file.get(), header.get(), 0, idx_path.c_str()) != 0)
             throw runtime_failure(o.out.string() + ": cannot start the index");
@@ -358,9 +397,9 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
             if (!cur) cur.reset(bam_init1());
             int rc = sam_read1(parts[static_cast<std::size_t>(s - 1)], part_headers[static_cast<std::size_t>(s - 1)].get(), cur.get());
             if (rc >= 0) heap.push({cur.get(), s});
-            else if (rc < -1) throw runtime_failure(part_path(s).string() + ": cannot read back");
+            else if (rc < -1) throw runtime_failure(all_runs.paths[static_cast<std::size_t>(s - 1)].string() + ": cannot read back");
         };
-        for (int s = 0; s < comm.size(); ++s) pull(s);
+        for (int s = 0; s <= static_cast<int>(parts.size()); ++s) pull(s);
         while (!heap.empty()) {
             auto [rec, s] = heap.top();
             heap.pop();

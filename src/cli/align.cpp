@@ -18,6 +18,8 @@ int run_align(int argc, char** argv, MPI_Comm comm) {
         ("read-group", po::value<std::string>(), "read group header line, e.g. '@RG\\tID:s1\\tSM:s1\\tPL:ILLUMINA'")
         ("cram", po::bool_switch(), "write CRAM (+ .crai) against --ref instead of BAM")
         ("batch", po::value<std::int64_t>()->default_value(20000), "pairs per batch; batches are dealt to MPI ranks")
+        ("sort-memory", po::value<std::int64_t>()->default_value(2048),
+         "MiB of records a rank holds before writing a sorted run next to the output (merged at the end)")
         ("insert-sample", po::value<std::int64_t>()->default_value(20000),
          "the first N pairs learn the insert-size model (same model at any rank or thread count)")
         ("min-score", po::value<int>()->default_value(30), "minimum alignment score to report a hit")
@@ -45,6 +47,8 @@ int run_align(int argc, char** argv, MPI_Comm comm) {
     o.cram = v["cram"].as<bool>();
     if (v.count("read-group")) o.read_group = v["read-group"].as<std::string>();
     o.batch_pairs = v["batch"].as<std::int64_t>();
+    if (v["sort-memory"].as<std::int64_t>() < 1) throw input_error("--sort-memory must be at least 1 (MiB)");
+    o.sort_memory = v["sort-memory"].as<std::int64_t>() << 20;
     o.insert_sample = v["insert-sample"].as<std::int64_t>();
     o.mapping.min_score = v["min-score"].as<int>();
     o.mapping.max_occurrences = v["max-occ"].as<int>();

@@ -100,6 +100,14 @@ for np in 2 4; do
     --read-group '@RG\tID:P1\tSM:P0001' --threads 1 --batch 500 --quiet
   cmp -s t2.sam <(samtools view np$np.bam) && pass "$np ranks == 1 rank" || fail "$np ranks differ from 1 rank"
 done
+# Sorted runs on disk (--sort-memory 1 MiB): the same records at 1 and 2 ranks.
+"$precis" align --ref $ref --reads1 r1.fq.gz --reads2 r2.fq.gz --out spill1.bam --read-group '@RG\tID:P1\tSM:P0001' \
+  --sort-memory 1 --batch 500 2>spill1.log
+grep -q "sorted runs on disk" spill1.log && cmp -s t2.sam <(samtools view spill1.bam) && pass "sorted runs at 1 rank" ||
+  fail "sorted runs at 1 rank: $(tail -2 spill1.log)"
+mpiexec -n 2 "$precis" align --ref $ref --reads1 r1.fq.gz --reads2 r2.fq.gz --out spill2.bam \
+  --read-group '@RG\tID:P1\tSM:P0001' --threads 1 --sort-memory 1 --batch 500 --quiet
+cmp -s t2.sam <(samtools view spill2.bam) && pass "sorted runs at 2 ranks" || fail "sorted runs at 2 ranks differ"
 ls -a | grep -q precis-partial && fail "partial files left: $(ls -a | grep precis-partial)" || pass "no partial files left"
 
 # Single-end and CRAM.

@@ -21,6 +21,7 @@ struct align_options {
     std::string command_line;         ///< for @PG CL
     std::int64_t batch_pairs = 20000; ///< reads (pairs) per batch; batches are dealt to ranks round-robin
     std::int64_t insert_sample = 20000;  ///< first pairs used to learn the insert-size model
+    std::int64_t sort_memory = std::int64_t{2048} << 20;  ///< bytes of records a rank holds before writing a sorted run
     int threads = 1;
     bool show_progress = true;
     mapper_options mapping;
