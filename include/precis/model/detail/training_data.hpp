@@ -43,7 +43,8 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
 /// on its own samples): the dosage with missing calls imputed to the training mean, centred on its mean
 /// over the other training folds and divided by its 1/n standard deviation there. A missing call's entry
 /// is then (training mean - fold mean) / sd, as in glmnet given the imputed matrix. Zeros for a column
-/// constant there.
+/// constant there, and for one whose observed calls are constant there (it would vary only through its
+/// imputed calls: a missingness indicator with a tiny sd, which explodes on held-out carriers).
 std::vector<std::array<double, 4>> fold_lut(const training_data& t, std::int64_t f);
 
 /// Reads the first `k` (all when k <= 0, at most 20) columns of /pca/scores for the kept samples;
