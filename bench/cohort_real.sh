@@ -77,6 +77,8 @@ if command -v Rscript >/dev/null; then
   Rscript bench/glm_check.R "$work/worst_gt.tsv" "$world/phenotypes.tsv" "$world/covariates.tsv" >"$work/worst_r.tsv"
   r_check=$(awk -F'\t' 'NR == FNR {r[$1] = $3; next} ($2 in r) {
     printf "  - %s: p precis %s, plink2 %s, R glm %.6g\n", $2, $3, $4, r[$2]}' "$work/worst_r.tsv" "$work/worst_p.tsv")
+  r_check="$r_check
+$(bash bench/glm_arbiter.sh "$work" | sed "s/^/  /")"
 fi
 
 # score
@@ -149,8 +151,8 @@ Agreement:
 - gwas, $shared variants with a p-value in both: max |delta log10 p| = $dlp; max relative delta beta = $rdb
   ($nrel variants >= 1e-4); max |delta beta| / SE = $dse; FIRTH? differs on $fm; NA only in precis / plink2:
   $o1 / $o2; precis 1 rank = 2 ranks: $gw_same. The 5 logistic variants whose p differ most, refitted with R
-  \`glm\` (disease ~ dosage + age + sex, epsilon 1e-14) as the arbiter (plink2 fits logistic regressions in
-  single precision):
+  \`glm\` (disease ~ dosage + age + sex, epsilon 1e-14) as the arbiter (Debian's plink2 v2.00a3.5 fits logistic
+  regressions in single precision and has no option for double):
 $r_check
 - score: max |precis - plink2| of the per-sample sums = $sc_abs (largest |sum| $sc_max); 1 rank = 2 ranks: $sc_same.
 - pca (1 rank vs plink2 approx):
