@@ -65,7 +65,7 @@ cmp -s "$work/gw1.disease.glm.logistic.hybrid" "$work/gw2.disease.glm.logistic.h
 # R glm as the arbiter on the 5 logistic (non-Firth) variants where the two tools' p differ most.
 awk -F'\t' 'FNR == 1 {next} NR == FNR {p[$3] = $13; next} ($3 in p) && $7 == "N" && $13 != "NA" {
   d = log(p[$3]) / log(10) - log($13) / log(10); if (d < 0) d = -d; print d "\t" $3 "\t" $13 "\t" p[$3]}' \
-  "$work/plgw.disease.glm.logistic.hybrid" "$work/gw1.disease.glm.logistic.hybrid" | sort -g -r | head -5 >"$work/worst_p.tsv"
+  "$work/plgw.disease.glm.logistic.hybrid" "$work/gw1.disease.glm.logistic.hybrid" | sort -g -r | awk 'NR <= 5' >"$work/worst_p.tsv"
 r_check="(Rscript not installed)"
 if command -v Rscript >/dev/null; then
   : >"$work/worst_gt.tsv"
