@@ -102,10 +102,14 @@ struct temp_files {
     }
 };
 
-/// Sorts `records` and writes them to `path` as a fast-compressed BAM (a run or a rank's part for the merge).
-void write_sorted(const std::filesystem::path& path, const sam_hdr_t* header, std::vector<record>& records) {
+void sort_records(std::vector<record>& records) {
     tbb::parallel_sort(records.begin(), records.end(),
                        [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });
+}
+
+/// Sorts `records` and writes them to `path` as a fast-compressed BAM (a run or a rank's part for the merge).
+void write_sorted(const std::filesystem::path& path, const sam_hdr_t* header, std::vector<record>& records) {
+    sort_records(records);
     atomic_output part(path);
     {
         io::hts_file_ptr f(hts_open(part.temp_path().c_str(), "wb1"));
@@ -328,8 +332,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     prog.finish();
     // Ranks > 0 write what they hold as their last run; rank 0 sorts its own in memory.
     if (comm.is_root()) {
-        tbb::parallel_sort(records.begin(), records.end(),
-                           [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });
+        sort_records(records);
     } else {
         runs.paths.push_back(run_path(comm.rank(), static_cast<int>(runs.paths.size())));
         write_sorted(runs.paths.back(), header.get(), records);

@@ -64,6 +64,28 @@ void read_clinical(const std::filesystem::path& path, const std::vector<std::str
     if (line_no == 0) throw input_error::at(path.string(), "line 1", "empty file");
 }
 
+// Standardisation of a dosage column over n fitting samples with c[g] calls of dosage g, the rest missing and
+// imputed to m, centred at `centre`: the 1/n sd and the table of standardised values (design::lut). Both are
+// zero when the column is constant, or when only its imputed calls vary (a missingness indicator with a tiny
+// sd, which would explode on held-out carriers).
+struct column_scale {
+    double sd = 0;
+    std::array<double, 4> lut{0, 0, 0, 0};
+};
+
+column_scale scale_column(const double c[3], double n, double m, double centre) {
+    const double missing = n - c[0] - c[1] - c[2];
+    const double var = (c[0] * centre * centre + c[1] * (1 - centre) * (1 - centre) + c[2] * (2 - centre) * (2 - centre) +
+                        missing * (m - centre) * (m - centre)) / n;
+    const bool observed_vary = (c[0] > 0) + (c[1] > 0) + (c[2] > 0) > 1;
+    column_scale out;
+    if (observed_vary && var > 1e-12) {
+        out.sd = std::sqrt(var);
+        out.lut = {-centre / out.sd, (1 - centre) / out.sd, (2 - centre) / out.sd, (m - centre) / out.sd};
+    }
+    return out;
+}
+
 // Fisher-Yates with a fixed generator, so every platform and rank count gives the same split.
 void shuffle(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
     for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
@@ -237,16 +259,14 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
     t.fold_counts = std::move(fc);
     t.n_train = n_train;
     for (std::int64_t j = 0; j < d.n_variants; ++j) {
-        const double c0 = static_cast<double>(counts[static_cast<std::size_t>(3 * j)]),
-                     c1 = static_cast<double>(counts[static_cast<std::size_t>(3 * j + 1)]),
-                     c2 = static_cast<double>(counts[static_cast<std::size_t>(3 * j + 2)]);
-        const double obs = c0 + c1 + c2;
-        double mean = obs > 0 ? (c1 + 2 * c2) / obs : 0;
-        double var = (c0 * mean * mean + c1 * (1 - mean) * (1 - mean) + c2 * (2 - mean) * (2 - mean)) / static_cast<double>(n_train);
-        double sd = var > 1e-12 ? std::sqrt(var) : 0;
-        t.variant_mean.push_back(mean), t.variant_sd.push_back(sd);
-        d.lut.push_back(sd > 0 ? std::array<double, 4>{-mean / sd, (1 - mean) / sd, (2 - mean) / sd, 0}
-                               : std::array<double, 4>{0, 0, 0, 0});
+        const double c[3] = {static_cast<double>(counts[static_cast<std::size_t>(3 * j)]),
+                             static_cast<double>(counts[static_cast<std::size_t>(3 * j + 1)]),
+                             static_cast<double>(counts[static_cast<std::size_t>(3 * j + 2)])};
+        const double obs = c[0] + c[1] + c[2];
+        const double mean = obs > 0 ? (c[1] + 2 * c[2]) / obs : 0;
+        const auto scale = scale_column(c, static_cast<double>(n_train), mean, mean);
+        t.variant_mean.push_back(mean), t.variant_sd.push_back(scale.sd);
+        d.lut.push_back(scale.lut);
     }
     log.info("training data: ", n_train, " training samples, ", d.n_variants, " variants, ", d.n_dense,
              " unpenalised features, family ", t.family == family::binomial ? "binomial" : "gaussian");
@@ -256,26 +276,14 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
 std::vector<std::array<double, 4>> fold_lut(const training_data& t, std::int64_t f) {
     const auto p = static_cast<std::size_t>(t.d.n_variants);
     const double n = static_cast<double>(t.n_train - t.fold_size[static_cast<std::size_t>(f)]);
-    std::vector<std::array<double, 4>> lut(p, {0, 0, 0, 0});
+    std::vector<std::array<double, 4>> lut(p);
     for (std::size_t j = 0; j < p; ++j) {
-        double c[3];
-        for (std::size_t g = 0; g < 3; ++g) {
-            const std::size_t k = 3 * j + g;
-            double all = 0;
-            for (std::size_t h = 0; h < t.fold_size.size(); ++h) all += static_cast<double>(t.fold_counts[h * 3 * p + k]);
-            c[g] = all - static_cast<double>(t.fold_counts[static_cast<std::size_t>(f) * 3 * p + k]);
-        }
-        const double m = t.variant_mean[j], missing = n - c[0] - c[1] - c[2];
-        const double mf = (c[1] + 2 * c[2] + missing * m) / n;
-        const double var = (c[0] * mf * mf + c[1] * (1 - mf) * (1 - mf) + c[2] * (2 - mf) * (2 - mf) +
-                            missing * (m - mf) * (m - mf)) / n;
-        // Observed calls constant over the fitting samples: the column is constant there (imputed calls alone
-        // would make a missingness indicator with a tiny sd, which explodes on the held-out carriers).
-        const bool observed_vary = (c[0] > 0) + (c[1] > 0) + (c[2] > 0) > 1;
-        if (observed_vary && var > 1e-12) {
-            const double sd = std::sqrt(var);
-            lut[j] = {-mf / sd, (1 - mf) / sd, (2 - mf) / sd, (m - mf) / sd};
-        }
+        double c[3] = {0, 0, 0};  // the other folds' counts
+        for (std::size_t h = 0; h < t.fold_size.size(); ++h)
+            if (h != static_cast<std::size_t>(f))
+                for (std::size_t g = 0; g < 3; ++g) c[g] += static_cast<double>(t.fold_counts[(h * p + j) * 3 + g]);
+        const double m = t.variant_mean[j];
+        lut[j] = scale_column(c, n, m, (c[1] + 2 * c[2] + (n - c[0] - c[1] - c[2]) * m) / n).lut;
     }
     return lut;
 }

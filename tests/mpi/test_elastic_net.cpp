@@ -86,6 +86,23 @@ void off_centre(design& d, double shift) {
         for (auto& v : l) v -= shift;
 }
 
+// The 997-sample, 300-variant binary problem (1 % missing calls, one covariate): this rank's shard, the whole
+// data on one rank, and all-samples masks for both.
+struct sharded_problem {
+    global_data data;
+    design shard, whole;
+    std::vector<std::uint8_t> use, all;
+};
+
+sharded_problem binary_problem(const mpi::communicator& comm) {
+    sharded_problem p{make_data(997, 300, true, true), {}, {}, {}, {}};
+    p.shard = shard_of(p.data, mpi::block_range(p.data.n, comm.size(), comm.rank()), true);
+    p.whole = shard_of(p.data, {0, p.data.n}, true);
+    p.use.assign(static_cast<std::size_t>(p.shard.n_local), 1);
+    p.all.assign(static_cast<std::size_t>(p.data.n), 1);
+    return p;
+}
+
 }  // namespace
 
 TEST(elastic_net, one_predictor_lasso_matches_soft_thresholding) {
@@ -161,12 +178,9 @@ TEST(elastic_net, logistic_agrees_with_glmnet) {
 
 TEST(elastic_net, sharded_fit_equals_the_one_rank_fit) {
     mpi::communicator comm(MPI_COMM_WORLD), self(MPI_COMM_SELF);
-    auto data = make_data(997, 300, true, true);
-    auto d = shard_of(data, mpi::block_range(data.n, comm.size(), comm.rank()), true);
-    auto whole = shard_of(data, {0, data.n}, true);
+    auto [data, d, whole, use, all] = binary_problem(comm);
     elastic_net_options o;
     o.nlambda = 12;
-    std::vector<std::uint8_t> use(static_cast<std::size_t>(d.n_local), 1), all(static_cast<std::size_t>(data.n), 1);
     auto sharded = fit_path(d, use, o, {}, comm);
     auto serial = fit_path(whole, all, o, {}, self);
     ASSERT_EQ(sharded.lambda.size(), serial.lambda.size());
@@ -189,13 +203,10 @@ TEST(elastic_net, sharded_fit_equals_the_one_rank_fit) {
 // solve the same problems: the same coefficients up to the convergence tolerance, also when sharded.
 TEST(elastic_net, covariance_and_naive_updates_agree) {
     mpi::communicator comm(MPI_COMM_WORLD), self(MPI_COMM_SELF);
-    auto data = make_data(997, 300, true, true);
-    auto d = shard_of(data, mpi::block_range(data.n, comm.size(), comm.rank()), true);
-    auto whole = shard_of(data, {0, data.n}, true);
+    auto [data, d, whole, use, all] = binary_problem(comm);
     elastic_net_options o;
     o.nlambda = 12;
     o.tolerance = 1e-13;
-    std::vector<std::uint8_t> use(static_cast<std::size_t>(d.n_local), 1), all(static_cast<std::size_t>(data.n), 1);
     auto covariance = fit_path(d, use, o, {}, comm);
     o.covariance_max = 0;  // residual updates: one reduction per moving coordinate, so serial here
     auto naive = fit_path(whole, all, o, {}, self);
@@ -216,13 +227,10 @@ TEST(elastic_net, covariance_and_naive_updates_agree) {
 // columns converge more slowly (3e-6 here). Missing calls left at 0 after the shift would differ by 0.02.
 TEST(elastic_net, a_shifted_column_moves_only_the_intercept) {
     mpi::communicator comm(MPI_COMM_WORLD), self(MPI_COMM_SELF);
-    auto data = make_data(997, 300, true, true);
-    auto d = shard_of(data, mpi::block_range(data.n, comm.size(), comm.rank()), true);
-    auto whole = shard_of(data, {0, data.n}, true);
+    auto [data, d, whole, use, all] = binary_problem(comm);
     elastic_net_options o;
     o.nlambda = 12;
     o.tolerance = 1e-13;
-    std::vector<std::uint8_t> use(static_cast<std::size_t>(d.n_local), 1), all(static_cast<std::size_t>(data.n), 1);
     auto centred = fit_path(d, use, o, {}, comm);
     off_centre(d, 0.3);
     off_centre(whole, 0.3);
