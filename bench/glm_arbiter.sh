@@ -2,6 +2,7 @@
 # R glm as the arbiter of precis gwas vs plink2 --glm (logistic): refits disease ~ dosage + age + sex in R
 # (epsilon 1e-14) for the 50 variants where precis's and plink2's p differ most plus 250 others drawn at
 # random (seed 1), and reports each tool's largest |delta log10 p| and relative delta beta against R.
+# Prints the 5 worst variants' p values from each, then the maxima.
 # Usage: bench/glm_arbiter.sh WORK  (WORK of bench/cohort_real.sh: gw1.*, plgw.*, split.vcf.gz, world/)
 set -euo pipefail
 work=$1
@@ -45,6 +46,11 @@ cmp_tool() {
     END {printf "%d variants: max |delta log10 p| %.3g (%d >= 1e-3), max relative delta beta %.3g (%d >= 1e-4)\n",
          n, dl, nl, db, nb}' "$work/arb_r.tsv" "$1"
 }
-echo "R glm (epsilon 1e-14) as the arbiter on the 50 variants where precis and plink2 differ most + 250 random:"
+echo "The 5 logistic variants whose p differ most:"
+awk -F'\t' 'FILENAME == ARGV[1] {r[$1] = $3; next} FILENAME == ARGV[2] {if (FNR > 1) pp[$3] = $13; next}
+  FILENAME == ARGV[3] {if (FNR > 1) pl[$3] = $13; next}
+  FNR <= 5 {printf "- %s: p precis %s, plink2 %s, R glm %.6g\n", $2, pp[$2], pl[$2], r[$2]}' \
+  "$work/arb_r.tsv" "$precis" "$plink" "$work/arb_all.tsv"
+echo "On those 50 + 250 random:"
 echo "- precis vs R: $(cmp_tool "$precis")"
 echo "- plink2 vs R: $(cmp_tool "$plink")"
