@@ -76,9 +76,6 @@ dataset dataset::create(const object& parent, const std::string& name, hid_t typ
         for (std::size_t i = 0; i < dims.size(); ++i)
             chunk[i] = std::max<hsize_t>(1, std::min<hsize_t>(layout.chunk[i], dims[i]));
         check_status(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), where + ": H5Pset_chunk");
-        if (layout.scale_offset)
-            check_status(H5Pset_scaleoffset(dcpl.get(), H5Z_SO_INT, H5Z_SO_INT_MINBITS_DEFAULT),
-                         where + ": H5Pset_scaleoffset");
         if (layout.deflate > 0) check_status(H5Pset_deflate(dcpl.get(), layout.deflate), where + ": H5Pset_deflate");
         // Every element is written by its producer: no need to write fill values first.
         check_status(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where + ": H5Pset_fill_time");

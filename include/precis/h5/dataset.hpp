@@ -18,9 +18,7 @@ enum class transfer { independent, collective };
 /// Chunk extents are clipped to the dataset extents (and to at least 1).
 struct storage {
     std::vector<std::uint64_t> chunk;
-    /// Scale-offset integer filter with minimal bits per chunk (integer types only).
-    bool scale_offset = false;
-    /// Deflate level 1..9 applied after scale-offset; 0 for none.
+    /// Deflate level 1..9; 0 for none.
     int deflate = 0;
 };
 

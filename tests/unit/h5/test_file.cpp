@@ -64,7 +64,7 @@ TEST(H5Dataset, ChunkedCompressedHyperslabs) {
     {
         file f = file::create(path);
         group g = group::create(f, "calldata");
-        dataset d = dataset::create(g, "m", H5T_STD_I8LE, {rows, cols}, storage{{16, 1024}, true, 1});
+        dataset d = dataset::create(g, "m", H5T_STD_I8LE, {rows, cols}, storage{{16, 1024}, 4});
         // Two row blocks, like two ranks would write.
         d.write(all.data(), {0, 0}, {20, cols});
         d.write(all.data() + 20 * cols, {20, 0}, {rows - 20, cols});
@@ -91,7 +91,7 @@ TEST(H5Dataset, FixedLengthStrings) {
     std::vector<std::string> values{"chr1", "", "a-much-longer-name", "x"};
     {
         file f = file::create(path);
-        dataset d = create_string_dataset(f, "names", values.size(), max_length(values), storage{{2}, false, 4});
+        dataset d = create_string_dataset(f, "names", values.size(), max_length(values), storage{{2}, 4});
         write_strings(d, std::vector<std::string>(values.begin(), values.begin() + 2), 0);
         write_strings(d, std::vector<std::string>(values.begin() + 2, values.end()), 2);
         EXPECT_THROW(write_strings(d, std::vector<std::string>{std::string(40, 'z')}, 0), precis::runtime_failure);
