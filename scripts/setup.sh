@@ -11,6 +11,8 @@ packages=(
   # the fixed dependency set
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev libhts-dev libtbb-dev libeigen3-dev
   libboost-program-options-dev libgtest-dev libssl-dev
+  # libdeflate: HTSlib's deflate codec, also the cohort.h5 tile reader (src/h5/tile_reader.cpp)
+  libdeflate-dev
   # SIMD Smith-Waterman for precis align (src/align/sources.cmake)
   libparasail-dev
   # validation and peer tools used by tests, demo and benchmarks

@@ -37,8 +37,8 @@ cohort_reader cohort_reader::open(const std::filesystem::path& path, MPI_Comm co
     for (std::uint64_t i = 0; i < n_contigs; ++i) r.m_contigs.push_back({contig_names[i], contig_lengths[i]});
     r.m_dosage.emplace(dataset::open(f, "/calldata/dosage", matrix_cache_bytes));
     r.m_flags.emplace(dataset::open(f, "/calldata/gt_flags", matrix_cache_bytes));
-    auto dims = r.m_dosage->dims();
-    if (dims.size() != 2 || dims[1] != r.m_samples.size() || r.m_flags->dims() != dims)
+    auto dims = r.m_dosage->matrix().dims();
+    if (dims.size() != 2 || dims[1] != r.m_samples.size() || r.m_flags->matrix().dims() != dims)
         throw input_error(name + ": /calldata/dosage, /calldata/gt_flags and /samples/id disagree in shape");
     r.m_n_variants = static_cast<std::int64_t>(dims[0]);
     return r;
@@ -65,19 +65,19 @@ variant_rows cohort_reader::read_variants(mpi::index_range rows, transfer mode) 
 }
 
 void cohort_reader::read_dosage(mpi::index_range rows, mpi::index_range samples, std::int8_t* out,
-                                transfer mode) const {
+                                 transfer mode) const {
     check_range(rows, m_n_variants, "variant");
     check_range(samples, n_samples(), "sample");
-    m_dosage->read(out, {static_cast<std::uint64_t>(rows.begin), static_cast<std::uint64_t>(samples.begin)},
-                   {static_cast<std::uint64_t>(rows.size()), static_cast<std::uint64_t>(samples.size())}, mode);
+    m_dosage->read(out, static_cast<std::uint64_t>(rows.begin), static_cast<std::uint64_t>(rows.size()),
+                   static_cast<std::uint64_t>(samples.begin), static_cast<std::uint64_t>(samples.size()), mode);
 }
 
 void cohort_reader::read_gt_flags(mpi::index_range rows, mpi::index_range samples, std::int8_t* out,
                                   transfer mode) const {
     check_range(rows, m_n_variants, "variant");
     check_range(samples, n_samples(), "sample");
-    m_flags->read(out, {static_cast<std::uint64_t>(rows.begin), static_cast<std::uint64_t>(samples.begin)},
-                  {static_cast<std::uint64_t>(rows.size()), static_cast<std::uint64_t>(samples.size())}, mode);
+    m_flags->read(out, static_cast<std::uint64_t>(rows.begin), static_cast<std::uint64_t>(rows.size()),
+                  static_cast<std::uint64_t>(samples.begin), static_cast<std::uint64_t>(samples.size()), mode);
 }
 
 std::vector<std::string> cohort_reader::names_in(const std::string& group_name) const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "precis/h5/dataset.hpp"
+#include "precis/h5/tile_reader.hpp"
 #include "precis/io/vcf.hpp"
 #include "precis/mpi/partition.hpp"
 
@@ -117,7 +118,7 @@ private:
     void check_range(mpi::index_range range, std::int64_t n, const char* what) const;
 
     std::optional<file> m_file;
-    std::optional<dataset> m_dosage, m_flags;
+    std::optional<tile_reader> m_dosage, m_flags;
     std::int64_t m_n_variants = 0;
     std::vector<std::string> m_samples;
     std::vector<io::contig_info> m_contigs;
