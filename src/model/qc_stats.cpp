@@ -105,9 +105,10 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
             const std::int64_t n = std::min(step, nv - first);
             source.read(first, n, block);
             tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, w, 256), [&](const auto& cols) {
-                for (std::int64_t i = 0; i < n; ++i)
-                    for (std::int64_t j = cols.begin(); j < cols.end(); ++j)
-                        local[static_cast<std::size_t>(j)] += block[static_cast<std::size_t>(i * w + j)] < 0;
+                for (std::int64_t i = 0; i < n; ++i) {
+                    const std::int8_t* row = block.data() + i * w;
+                    for (std::int64_t j = cols.begin(); j < cols.end(); ++j) local[static_cast<std::size_t>(j)] += row[j] < 0;
+                }
             });
             if (cache) cached.insert(cached.end(), block.begin(), block.end());
             bar.add(static_cast<std::uint64_t>(n));
@@ -146,24 +147,29 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
         std::vector<std::uint8_t> keep(static_cast<std::size_t>(w));
         for (std::int64_t j = 0; j < w; ++j)
             keep[static_cast<std::size_t>(j)] = masks.samples[static_cast<std::size_t>(source.shard().begin + j)];
+        const auto kept_here = static_cast<std::int32_t>(std::count(keep.begin(), keep.end(), 1));
         std::vector<std::int64_t> l_called(static_cast<std::size_t>(w), 0), l_hets(static_cast<std::size_t>(w), 0);
         std::vector<double> l_ehom(static_cast<std::size_t>(w), 0.0);
         progress bar("qc pass 2 (variant statistics)", static_cast<std::uint64_t>(nv), "variants", options.show_progress);
         for (std::int64_t first = 0; first < nv; first += step) {
             const std::int64_t n = std::min(step, nv - first);
-            if (cache)
-                block.assign(cached.begin() + first * w, cached.begin() + (first + n) * w);
-            else
-                source.read(first, n, block);
+            if (!cache) source.read(first, n, block);
+            const std::int8_t* b = cache ? cached.data() + first * w : block.data();
             std::vector<std::int64_t> counts(static_cast<std::size_t>(n * 4), 0);
             tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, 16), [&](const auto& rows) {
                 for (std::int64_t i = rows.begin(); i < rows.end(); ++i) {
-                    std::int64_t c[4] = {0, 0, 0, 0};
+                    // Branch-free so that it vectorises: counts of 0, 1, 2 among the kept samples; the
+                    // rest of the kept samples (any other value) are missing.
+                    const std::int8_t* row = b + i * w;
+                    std::int32_t c0 = 0, c1 = 0, c2 = 0;
                     for (std::int64_t j = 0; j < w; ++j) {
-                        std::int8_t d = block[static_cast<std::size_t>(i * w + j)];
-                        c[d >= 0 && d <= 2 ? d : 3] += keep[static_cast<std::size_t>(j)];
+                        const std::int32_t k = keep[static_cast<std::size_t>(j)];
+                        c0 += (row[j] == 0) & k;
+                        c1 += (row[j] == 1) & k;
+                        c2 += (row[j] == 2) & k;
                     }
-                    std::copy(c, c + 4, counts.begin() + i * 4);
+                    std::int64_t* c = counts.data() + i * 4;
+                    c[0] = c0, c[1] = c1, c[2] = c2, c[3] = kept_here - c0 - c1 - c2;
                 }
             });
             allreduce_sum(counts, comm);
@@ -192,12 +198,14 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
                 for (std::int64_t i = 0; i < n; ++i) {
                     const double h = pq2[static_cast<std::size_t>(i)];
                     if (h < 0) continue;
-                    for (std::int64_t j = cols.begin(); j < cols.end(); ++j) {
-                        std::int8_t d = block[static_cast<std::size_t>(i * w + j)];
-                        if (d < 0 || !keep[static_cast<std::size_t>(j)]) continue;
-                        ++l_called[static_cast<std::size_t>(j)];
-                        l_hets[static_cast<std::size_t>(j)] += d == 1;
-                        l_ehom[static_cast<std::size_t>(j)] += 1 - h;
+                    const double e = 1 - h;
+                    const std::int8_t* row = b + i * w;
+                    for (std::int64_t j = cols.begin(); j < cols.end(); ++j) {  // branch-free, as above
+                        const auto s = static_cast<std::size_t>(j);
+                        const bool called_here = (row[j] >= 0) & (keep[s] != 0);
+                        l_called[s] += called_here;
+                        l_hets[s] += called_here & (row[j] == 1);
+                        l_ehom[s] += called_here ? e : 0.0;
                     }
                 }
             });
