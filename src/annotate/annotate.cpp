@@ -163,9 +163,12 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     if (windows.front().tid >= 0 && !reader.load_index()) throw runtime_failure(o.vcf.string() + ": the index disappeared");
     // Known variants: only around this rank's windows when the input was split.
     std::vector<named_region> regions;
+    // Contigs the index counts no records on (e.g. the rest of a genome in a one-chromosome VCF's header)
+    // need no known variants and no sequence; without counts in the index every contig is kept.
+    const bool counted = std::any_of(windows.begin(), windows.end(), [](const io::vcf_window& v) { return v.weight > 0; });
     for (auto w = bounds[comm.rank()]; w < bounds[comm.rank() + 1]; ++w) {
         const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
-        if (win.tid < 0) continue;
+        if (win.tid < 0 || (counted && win.weight == 0)) continue;
         std::string contig = bcf_hdr_id2name(reader.header(), win.tid);
         if (!regions.empty() && regions.back().contig == contig && regions.back().end == win.begin) regions.back().end = win.end;
         else regions.push_back({contig, win.begin, win.end});
@@ -366,21 +369,24 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                    }
                                                    const io::vcf_window& win = windows[static_cast<std::size_t>(w)];
                                                    if (win.tid >= 0) reader.set_region(win.tid, win.begin, win.end);
-                                                   if (stream && win.tid != loaded_tid) {  // the previous contig goes with its last chunk
-                                                       const std::string name = bcf_hdr_id2name(reader.header(), win.tid);
-                                                       loaded.reset();
-                                                       if (std::find(contig_names.begin(), contig_names.end(), name) != contig_names.end())
-                                                           loaded = std::make_shared<const std::string>(stream->load(name));
-                                                       loaded_tid = win.tid;
-                                                   }
                                                    window_open = true;
                                                }
+                                               const int tid = windows[static_cast<std::size_t>(w)].tid;
                                                batch* b = nullptr;
                                                if (!free_batches.try_pop(b)) throw runtime_failure("annotate: no free batch");
                                                b->n = 0;
                                                bool more = true;
                                                while (b->n < batch_size && (more = reader.next(b->recs[b->n].get(), BCF_UN_ALL)))
                                                    b->number[b->n++] = reader.records_read();
+                                               // A contig's sequence is loaded at its first record (contigs of the header
+                                               // without records are never read); the previous one goes with its last chunk.
+                                               if (stream && b->n > 0 && tid != loaded_tid) {
+                                                   const std::string name = bcf_hdr_id2name(reader.header(), tid);
+                                                   loaded.reset();
+                                                   if (std::find(contig_names.begin(), contig_names.end(), name) != contig_names.end())
+                                                       loaded = std::make_shared<const std::string>(stream->load(name));
+                                                   loaded_tid = tid;
+                                               }
                                                b->seq = loaded;
                                                add_context(b);
                                                if (!more) window_open = false, ++w;

@@ -62,6 +62,17 @@ for n in 2 4; do
   cmp -s np1.tsv np$n.tsv && pass "TSV identical at 1 and $n ranks" || fail "TSV differs at $n ranks"
   cmp -s np1.findings.tsv np$n.findings.tsv && pass "findings identical at 1 and $n ranks" || fail "findings differ at $n ranks"
 done
+# One contig of the file, its header still naming the others (as a one-chromosome VCF of a genome does):
+# its records are annotated as in the whole file, ClinVar and frequencies included, at 1 and 2 ranks.
+first=$(bcftools index -s w/cohort.vcf.gz | awk 'NR == 1 {print $1}')
+bcftools view -r "$first" -Oz -o one.vcf.gz w/cohort.vcf.gz && bcftools index -t one.vcf.gz
+for n in 1 2; do
+  timeout 300 mpiexec -n $n "$precis" annotate "${common[@]}" --vcf one.vcf.gz --out one$n.vcf.gz --panel panel.txt \
+    --quiet || fail "annotate one contig at $n ranks"
+  cmp -s <(bcftools view -H -r "$first" np1.vcf.gz) <(bcftools view -H one$n.vcf.gz) \
+    && pass "$first alone (other contigs in the header) annotated as in the whole file at $n ranks" \
+    || fail "$first alone annotated differently at $n ranks"
+done
 [ "$(head -1 np1.findings.tsv)" = "$(printf 'sample_id\tchrom\tpos\tref\talt\tgene\ttranscript\tconsequence\timpact\thgvs_c\thgvs_p\tzygosity\tclnsig\treview_stars\tcondition\treason')" ] \
   && pass "findings columns" || fail "findings header: $(head -1 np1.findings.tsv)"
 panel_rows=$(awk -F'\t' 'NR > 1 && $16 == "high_impact_panel"' np1.findings.tsv | wc -l)
