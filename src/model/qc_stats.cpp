@@ -53,8 +53,11 @@ double hwe_exact_p(std::int64_t het, std::int64_t hom_ref, std::int64_t hom_alt)
     if (n == 0) return 1.0;
     const std::int64_t hom_rare = std::min(hom_ref, hom_alt);
     const std::int64_t rare = 2 * hom_rare + het;  // copies of the rarer allele
-    std::vector<double> prob(static_cast<std::size_t>(rare + 1), 0.0);
-    // Start at the most likely het count (same parity as `rare`) and recurse both ways.
+    // Probabilities of the het counts of `rare`'s parity, relative to the most likely one (1.0). Both walks
+    // stop where the terms underflow to 0: every term further out is 0 too and adds nothing, so only
+    // [lo, hi] is computed (most of the range for a common variant in a large cohort).
+    thread_local std::vector<double> prob;
+    prob.resize(static_cast<std::size_t>(rare + 1));
     std::int64_t mid = rare * (2 * n - rare) / (2 * n);
     if ((mid & 1) != (rare & 1)) ++mid;
     prob[static_cast<std::size_t>(mid)] = 1.0;
@@ -63,20 +66,25 @@ double hwe_exact_p(std::int64_t het, std::int64_t hom_ref, std::int64_t hom_alt)
     for (; h > 1; h -= 2, ++r, ++c) {
         double p = prob[static_cast<std::size_t>(h)] * static_cast<double>(h) * static_cast<double>(h - 1) /
                    (4.0 * static_cast<double>(r + 1) * static_cast<double>(c + 1));
+        if (p == 0) break;
         prob[static_cast<std::size_t>(h - 2)] = p;
         total += p;
     }
+    const std::int64_t lo = h;
     h = mid, r = (rare - mid) / 2, c = n - mid - r;
     for (; h <= rare - 2; h += 2, --r, --c) {
         double p = prob[static_cast<std::size_t>(h)] * 4.0 * static_cast<double>(r) * static_cast<double>(c) /
                    (static_cast<double>(h + 2) * static_cast<double>(h + 1));
+        if (p == 0) break;
         prob[static_cast<std::size_t>(h + 2)] = p;
         total += p;
     }
-    const double observed = prob[static_cast<std::size_t>(het)] * (1 + 1e-8);  // ties count as "as likely"
+    const std::int64_t hi = h;
+    const bool computed = het >= lo && het <= hi && (het & 1) == (rare & 1);
+    const double observed = computed ? prob[static_cast<std::size_t>(het)] * (1 + 1e-8) : 0.0;  // ties count as "as likely"
     double tail = 0;
-    for (double p : prob)
-        if (p <= observed) tail += p;
+    for (std::int64_t k = lo; k <= hi; k += 2)
+        if (prob[static_cast<std::size_t>(k)] <= observed) tail += prob[static_cast<std::size_t>(k)];
     return std::min(1.0, tail / total);
 }
 
@@ -89,15 +97,12 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
     std::vector<std::int8_t> block;
 
     // Pass 1: per-sample missingness over every variant row and every sample. Both passes use the same
-    // shards of all samples (pass 2 masks locally); pass 1 keeps the shard in memory when it fits the budget,
-    // so the matrix is decoded from the file once.
+    // shards of all samples (pass 2 masks locally). Pass 2 reads the file again: a rank holds one block of
+    // its shard, and decoding (libdeflate) costs about what keeping the whole shard in memory did.
     cohort_masks all{std::vector<std::uint8_t>(static_cast<std::size_t>(nv), 1),
                      std::vector<std::uint8_t>(static_cast<std::size_t>(ns), 1)};
     genotype_source source(cohort, all, comm);
     const std::int64_t w = source.shard().size();
-    const bool cache = comm.max(nv * w) <= options.cache_bytes;  // the same choice on every rank
-    std::vector<std::int8_t> cached;
-    if (cache) cached.reserve(static_cast<std::size_t>(nv * w));
     {
         std::vector<std::int64_t> local(static_cast<std::size_t>(w), 0);
         progress bar("qc pass 1 (sample missingness)", static_cast<std::uint64_t>(nv), "variants", options.show_progress);
@@ -110,7 +115,6 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
                     for (std::int64_t j = cols.begin(); j < cols.end(); ++j) local[static_cast<std::size_t>(j)] += row[j] < 0;
                 }
             });
-            if (cache) cached.insert(cached.end(), block.begin(), block.end());
             bar.add(static_cast<std::uint64_t>(n));
         }
         bar.finish();
@@ -153,8 +157,8 @@ qc_result run_qc(const h5::cohort_reader& cohort, const qc_options& options, con
         progress bar("qc pass 2 (variant statistics)", static_cast<std::uint64_t>(nv), "variants", options.show_progress);
         for (std::int64_t first = 0; first < nv; first += step) {
             const std::int64_t n = std::min(step, nv - first);
-            if (!cache) source.read(first, n, block);
-            const std::int8_t* b = cache ? cached.data() + first * w : block.data();
+            source.read(first, n, block);
+            const std::int8_t* b = block.data();
             std::vector<std::int64_t> counts(static_cast<std::size_t>(n * 4), 0);
             tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, n, 16), [&](const auto& rows) {
                 for (std::int64_t i = rows.begin(); i < rows.end(); ++i) {

@@ -19,9 +19,6 @@ struct qc_options {
     double max_sample_missing = 0.05;  ///< sample kept when missing / all variants <= this
     double het_sd = 3;                 ///< sample removed when |het rate - mean| > het_sd * sd (0 disables)
     std::int64_t block_rows = 1024;    ///< variant rows read at once
-    /// A rank keeps its shard (n_variants x shard bytes) in memory between the two passes when it is at
-    /// most this large; otherwise pass 2 reads the file again. Results do not depend on it.
-    std::int64_t cache_bytes = std::int64_t{2} << 30;
     bool show_progress = false;
 };
 
