@@ -48,11 +48,15 @@ void genotype_source::read(std::int64_t first, std::int64_t n, std::vector<std::
     // Every rank reads the covering rows of its own columns (empty when it has none), collectively.
     mpi::index_range columns = width > 0 ? m_file_columns : mpi::index_range{0, 0};
     if (width == 0) rows = {0, 0};
-    m_buffer.resize(static_cast<std::size_t>(rows.size() * columns.size()));
-    m_cohort.read_dosage(rows, columns, m_buffer.data(),
-                         m_comm.size() > 1 ? h5::transfer::collective : h5::transfer::independent);
-    if (width == 0) return;
+    const auto mode = m_comm.size() > 1 ? h5::transfer::collective : h5::transfer::independent;
     const bool dense_columns = columns.size() == width;
+    if (dense_columns && rows.size() == n) {  // every row and column read is kept: straight into `out`
+        m_cohort.read_dosage(rows, columns, out.data(), mode);
+        return;
+    }
+    m_buffer.resize(static_cast<std::size_t>(rows.size() * columns.size()));
+    m_cohort.read_dosage(rows, columns, m_buffer.data(), mode);
+    if (width == 0) return;
     for (std::int64_t i = 0; i < n; ++i) {
         const std::int64_t row = m_variants[static_cast<std::size_t>(first + i)] - rows.begin;
         const std::int8_t* src = m_buffer.data() + row * columns.size();
