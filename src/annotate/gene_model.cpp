@@ -6,6 +6,8 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <exception>
 #include <memory>
 #include <set>
@@ -75,10 +77,30 @@ std::string url_decode(std::string_view s) {
 // A handful of key/value pairs per feature: a flat vector (a hash map per feature cost ~1 kB each).
 using attributes = std::vector<std::pair<std::string, std::string>>;
 
+// True for GTF's `key "value";` attributes, false for GFF3's `key=value;`.
+bool gtf_attributes(std::string_view text) {
+    return text.find('=') == std::string_view::npos || text.find(" \"") < text.find('=');
+}
+
+// The decoded value of GFF3 attribute `key` (empty when absent), without building the whole list: exon and
+// CDS lines, most of a file, need only Parent and protein_id.
+std::string gff3_attribute(std::string_view text, std::string_view key) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t semi = text.find(';', pos);
+        std::string_view item = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
+        pos = semi == std::string_view::npos ? text.size() : semi + 1;
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        if (item.size() > key.size() && item[key.size()] == '=' && item.substr(0, key.size()) == key)
+            return url_decode(item.substr(key.size() + 1));
+    }
+    return {};
+}
+
 // GFF3 `key=value;...` or GTF `key "value"; ...`; repeated GTF keys (tag) are joined with commas.
 attributes parse_attributes(std::string_view text, bool& gtf) {
     attributes out;
-    gtf = text.find('=') == std::string_view::npos || text.find(" \"") < text.find('=');
+    gtf = gtf_attributes(text);
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t semi = text.find(';', pos);
@@ -181,28 +203,21 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
             continue;
         }
         ++summary.lines;
-        std::vector<std::string_view> col;
-        std::size_t p = 0;
-        while (col.size() < 9) {
+        std::array<std::string_view, 9> col;
+        std::size_t n_col = 0, p = 0;
+        while (n_col < col.size()) {
             std::size_t tab = text.find('\t', p);
-            col.push_back(text.substr(p, tab == std::string_view::npos ? std::string_view::npos : tab - p));
+            col[n_col++] = text.substr(p, tab == std::string_view::npos ? std::string_view::npos : tab - p);
             if (tab == std::string_view::npos) break;
             p = tab + 1;
         }
         raw_feature f;
-        bool ok = col.size() == 9;
-        if (ok) {
-            try {
-                std::size_t used = 0;
-                f.begin = std::stoll(std::string(col[3]), &used) - 1;
-                ok = used == col[3].size();
-                f.end = std::stoll(std::string(col[4]), &used);
-                ok = ok && used == col[4].size() && f.begin >= 0 && f.end > f.begin;
-            } catch (const std::exception&) {
-                ok = false;
-            }
-            ok = ok && col[6].size() == 1 && (col[6][0] == '+' || col[6][0] == '-' || col[6][0] == '.');
-        }
+        auto integer = [](std::string_view s, std::int64_t& out) {
+            auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+            return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+        };
+        bool ok = n_col == 9 && integer(col[3], f.begin) && integer(col[4], f.end) && --f.begin >= 0 && f.end > f.begin &&
+                  col[6].size() == 1 && (col[6][0] == '+' || col[6][0] == '-' || col[6][0] == '.');
         if (!ok) {
             std::string msg = "line " + std::to_string(number) + ": '" + std::string(text.substr(0, 60)) + "'";
             if (strict) throw input_error::at(path.string(), "line " + std::to_string(number), "malformed GFF3/GTF line");
@@ -213,11 +228,15 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
         f.type = col[2];
         f.strand = col[6][0];
         f.phase = col[7] == "1" ? 1 : col[7] == "2" ? 2 : 0;
-        bool gtf = false;
-        f.attrs = parse_attributes(col[8], gtf);
-        keep_used(f.attrs);
-        std::string id = gtf ? "" : get(f.attrs, {"ID"});
-        std::string parent = gtf ? "" : get(f.attrs, {"Parent"});
+        const bool gtf = gtf_attributes(col[8]);
+        const bool gff3_part = !gtf && (f.type == "exon" || f.type == "CDS");
+        if (!gff3_part) {
+            bool is_gtf = false;
+            f.attrs = parse_attributes(col[8], is_gtf);
+            keep_used(f.attrs);
+        }
+        std::string id = gtf || gff3_part ? "" : get(f.attrs, {"ID"});
+        std::string parent = gtf ? "" : gff3_part ? gff3_attribute(col[8], "Parent") : get(f.attrs, {"Parent"});
         if (gtf) {
             std::string tid = get(f.attrs, {"transcript_id"});
             if (f.type == "gene" || tid.empty()) continue;
@@ -273,7 +292,7 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
             if (!t.has_self && t.self.contig.empty()) t.self = f;
             if (f.type == "exon") t.exons.push_back({f.begin, f.end});
             else {
-                if (t.protein_id.empty()) t.protein_id = get(f.attrs, {"protein_id"});
+                if (t.protein_id.empty()) t.protein_id = gff3_attribute(col[8], "protein_id");
                 t.cds.push_back({f.begin, f.end});
                 t.cds_phase.push_back(f.phase);
             }
