@@ -1,8 +1,33 @@
 #include "precis/mpi/communicator.hpp"
 
+#include <cstdlib>
+#include <string>
+#include <vector>
+
 #include "precis/core/error.hpp"
 
 namespace precis::mpi {
+
+namespace {
+
+// A process started without a launcher (no mpiexec, no srun --mpi=pmix) is an MPI singleton. OpenMPI
+// then starts a supporting daemon and probes the UCX transport, ~0.3 s of start-up for a command whose
+// one rank never talks to another. These settings skip both. Only variables the user has not set are
+// set, and only until MPI_Init has read them: processes started later (precis workflow runs mpiexec)
+// must not inherit them. Other MPI implementations ignore them.
+std::vector<std::string> singleton_settings() {
+    std::vector<std::string> set;
+    if (std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMIX_RANK") || std::getenv("PMI_RANK")) return set;
+    for (const auto& [name, value] : {std::pair<const char*, const char*>{"OMPI_MCA_ess_singleton_isolated", "1"},
+                                      std::pair<const char*, const char*>{"OMPI_MCA_pml", "ob1"}}) {
+        if (std::getenv(name)) continue;
+        setenv(name, value, 0);
+        set.emplace_back(name);
+    }
+    return set;
+}
+
+}  // namespace
 
 void check(int rc, const char* what) {
     if (rc == MPI_SUCCESS) return;
@@ -14,7 +39,10 @@ void check(int rc, const char* what) {
 
 environment::environment(int& argc, char**& argv) {
     int provided = 0;
-    check(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    const std::vector<std::string> settings = singleton_settings();
+    const int rc = MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    for (const auto& name : settings) unsetenv(name.c_str());
+    check(rc, "MPI_Init_thread");
     // Errors come back as return codes, which check() turns into exceptions.
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
 }
