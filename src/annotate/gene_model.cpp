@@ -82,31 +82,34 @@ bool gtf_attributes(std::string_view text) {
     return text.find('=') == std::string_view::npos || text.find(" \"") < text.find('=');
 }
 
+// The `;`-separated item of an attribute column at `pos`, leading spaces dropped; `pos` moves past it.
+std::string_view next_item(std::string_view text, std::size_t& pos) {
+    std::size_t semi = text.find(';', pos);
+    std::string_view item = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
+    pos = semi == std::string_view::npos ? text.size() : semi + 1;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    return item;
+}
+
 // The decoded value of GFF3 attribute `key` (empty when absent), without building the whole list: exon and
 // CDS lines, most of a file, need only Parent and protein_id.
 std::string gff3_attribute(std::string_view text, std::string_view key) {
     std::size_t pos = 0;
     while (pos < text.size()) {
-        std::size_t semi = text.find(';', pos);
-        std::string_view item = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
-        pos = semi == std::string_view::npos ? text.size() : semi + 1;
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        std::string_view item = next_item(text, pos);
         if (item.size() > key.size() && item[key.size()] == '=' && item.substr(0, key.size()) == key)
             return url_decode(item.substr(key.size() + 1));
     }
     return {};
 }
 
-// GFF3 `key=value;...` or GTF `key "value"; ...`; repeated GTF keys (tag) are joined with commas.
-attributes parse_attributes(std::string_view text, bool& gtf) {
+// GFF3 `key=value;...` or GTF `key "value"; ...` (gtf_attributes tells which); repeated GTF keys (tag) are
+// joined with commas.
+attributes parse_attributes(std::string_view text, bool gtf) {
     attributes out;
-    gtf = gtf_attributes(text);
     std::size_t pos = 0;
     while (pos < text.size()) {
-        std::size_t semi = text.find(';', pos);
-        std::string_view item = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
-        pos = semi == std::string_view::npos ? text.size() : semi + 1;
-        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        std::string_view item = next_item(text, pos);
         if (item.empty()) continue;
         std::size_t sep = gtf ? item.find(' ') : item.find('=');
         if (sep == std::string_view::npos) continue;
@@ -231,8 +234,7 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
         const bool gtf = gtf_attributes(col[8]);
         const bool gff3_part = !gtf && (f.type == "exon" || f.type == "CDS");
         if (!gff3_part) {
-            bool is_gtf = false;
-            f.attrs = parse_attributes(col[8], is_gtf);
+            f.attrs = parse_attributes(col[8], gtf);
             keep_used(f.attrs);
         }
         std::string id = gtf || gff3_part ? "" : get(f.attrs, {"ID"});
