@@ -8,9 +8,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
+#include <deque>
 #include <exception>
 #include <memory>
-#include <set>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -60,7 +61,35 @@ struct bgzf_closer {
     void operator()(BGZF* f) const { if (f) bgzf_close(f); }
 };
 
-std::string url_decode(std::string_view s) {
+// Text the reader keeps until the end of the file (ids, names, attribute values), copied into large blocks
+// freed at once: as separate strings they were millions of small allocations, and allocating and freeing
+// them was a third of the load time of a GENCODE-sized file.
+class text_store {
+public:
+    std::string_view keep(std::string_view s) {
+        if (s.empty()) return {};
+        if (m_left < s.size()) {
+            std::size_t size = std::max<std::size_t>(s.size(), 1 << 20);
+            m_blocks.emplace_back(new char[size]);
+            m_next = m_blocks.back().get();
+            m_left = size;
+        }
+        char* out = m_next;
+        std::memcpy(out, s.data(), s.size());
+        m_next += s.size();
+        m_left -= s.size();
+        return {out, s.size()};
+    }
+
+private:
+    std::vector<std::unique_ptr<char[]>> m_blocks;
+    char* m_next = nullptr;
+    std::size_t m_left = 0;
+};
+
+// `s` with GFF3's %XX escapes decoded: `s` itself when it has none, else a string kept in `scratch`.
+std::string_view url_decode(std::string_view s, std::deque<std::string>& scratch) {
+    if (s.find('%') == std::string_view::npos) return s;
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
@@ -71,11 +100,11 @@ std::string url_decode(std::string_view s) {
             out += s[i];
         }
     }
-    return out;
+    return scratch.emplace_back(std::move(out));
 }
 
 // A handful of key/value pairs per feature: a flat vector (a hash map per feature cost ~1 kB each).
-using attributes = std::vector<std::pair<std::string, std::string>>;
+using attributes = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // True for GTF's `key "value";` attributes, false for GFF3's `key=value;`.
 bool gtf_attributes(std::string_view text) {
@@ -91,68 +120,74 @@ std::string_view next_item(std::string_view text, std::size_t& pos) {
     return item;
 }
 
-// The decoded value of GFF3 attribute `key` (empty when absent), without building the whole list: exon and
-// CDS lines, most of a file, need only Parent and protein_id.
-std::string gff3_attribute(std::string_view text, std::string_view key) {
+// The raw (undecoded) value of GFF3 attribute `key` (empty when absent), without building the whole list:
+// exon and CDS lines, most of a file, need only Parent and protein_id.
+std::string_view gff3_attribute(std::string_view text, std::string_view key) {
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::string_view item = next_item(text, pos);
         if (item.size() > key.size() && item[key.size()] == '=' && item.substr(0, key.size()) == key)
-            return url_decode(item.substr(key.size() + 1));
+            return item.substr(key.size() + 1);
     }
     return {};
 }
 
-// GFF3 `key=value;...` or GTF `key "value"; ...` (gtf_attributes tells which); repeated GTF keys (tag) are
-// joined with commas.
-attributes parse_attributes(std::string_view text, bool gtf) {
-    attributes out;
+// GFF3 `key=value;...` or GTF `key "value"; ...` (gtf_attributes tells which) into `out`; repeated GTF keys
+// (tag) are joined with commas. The pairs view the line or `scratch`: valid for this line only.
+void parse_attributes(std::string_view text, bool gtf, attributes& out, std::deque<std::string>& scratch) {
+    out.clear();
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::string_view item = next_item(text, pos);
         if (item.empty()) continue;
         std::size_t sep = gtf ? item.find(' ') : item.find('=');
         if (sep == std::string_view::npos) continue;
-        std::string key(item.substr(0, sep));
+        std::string_view key = item.substr(0, sep);
         std::string_view value = item.substr(sep + 1);
         if (gtf) {
             while (!value.empty() && (value.front() == '"' || value.front() == ' ')) value.remove_prefix(1);
             while (!value.empty() && (value.back() == '"' || value.back() == ' ')) value.remove_suffix(1);
+        } else {
+            value = url_decode(value, scratch);
         }
-        std::string v = gtf ? std::string(value) : url_decode(value);
         auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
-        if (it == out.end()) out.emplace_back(std::move(key), std::move(v));
-        else it->second += "," + v;
+        if (it == out.end()) out.emplace_back(key, value);
+        else it->second = scratch.emplace_back(std::string(it->second) + "," + std::string(value));
+    }
+}
+
+// The attributes something below reads, copied into `store` (descriptions, versions, ... are dropped:
+// genes and transcripts are held until the end of the file, and their full attribute lists made most of
+// the reader's peak memory, ~3 kB a transcript, ~0.8 GB for a GENCODE-sized file).
+attributes keep_used(const attributes& line, text_store& store) {
+    static constexpr std::array<std::string_view, 12> used = {"ID", "Parent", "transcript_id", "gene_id",
+                                                              "gene_name", "gene", "Name", "biotype",
+                                                              "transcript_biotype", "transcript_type", "tag",
+                                                              "protein_id"};
+    attributes out;
+    for (const auto& [key, value] : line) {
+        auto u = std::find(used.begin(), used.end(), key);
+        if (u != used.end()) out.emplace_back(*u, store.keep(value));
     }
     return out;
 }
 
-// Drops the attributes nothing below reads (descriptions, versions, ...): genes and transcripts are held
-// until the end of the file, and their full attribute maps made most of the reader's peak memory
-// (~3 kB a transcript, ~0.8 GB for a GENCODE-sized file).
-void keep_used(attributes& a) {
-    static const std::unordered_set<std::string> used = {"ID", "Parent", "transcript_id", "gene_id", "gene_name", "gene",
-                                                         "Name", "biotype", "transcript_biotype", "transcript_type",
-                                                         "tag", "protein_id"};
-    a.erase(std::remove_if(a.begin(), a.end(), [](const auto& kv) { return !used.count(kv.first); }), a.end());
-    a.shrink_to_fit();
-}
-
-std::string get(const attributes& a, std::initializer_list<const char*> keys) {
-    for (const char* k : keys)
+std::string_view get(const attributes& a, std::initializer_list<std::string_view> keys) {
+    for (std::string_view k : keys)
         for (const auto& [key, value] : a)
             if (key == k) return value;
     return {};
 }
 
-std::string strip_prefix(std::string id) {
-    for (const char* p : {"transcript:", "gene:", "rna-", "gene-"})
-        if (id.rfind(p, 0) == 0) return id.substr(std::string_view(p).size());
+std::string_view strip_prefix(std::string_view id) {
+    for (std::string_view p : {"transcript:", "gene:", "rna-", "gene-"})
+        if (id.substr(0, p.size()) == p) return id.substr(p.size());
     return id;
 }
 
+// A GFF3/GTF feature line; its text is in the reader's text_store once the feature is kept.
 struct raw_feature {
-    std::string contig, type;
+    std::string_view contig, type;
     std::int64_t begin = 0, end = 0;
     char strand = '+';
     int phase = 0;
@@ -160,26 +195,45 @@ struct raw_feature {
 };
 
 struct raw_transcript {
-    raw_feature self;  // type empty when only known as a parent
+    raw_feature self;          // type empty when only known as a parent
+    std::string_view parent;   // GFF3 Parent of the transcript line
     std::vector<span> exons, cds;
     std::vector<int> cds_phase;
-    std::string protein_id;
+    std::string_view protein_id;
     std::int64_t line = 0;
     bool has_self = false;
 };
 
-bool is_child_type(const std::string& t) {
+bool is_child_type(std::string_view t) {
     return t == "exon" || t == "CDS" || t == "stop_codon" || t == "start_codon" || t == "five_prime_UTR" ||
            t == "three_prime_UTR" || t == "UTR" || t == "five_prime_utr" || t == "three_prime_utr";
 }
 
-bool is_gene_type(const std::string& t) {
+bool is_gene_type(std::string_view t) {
     return t == "gene" || t == "ncRNA_gene" || t == "pseudogene" || t == "transposable_element_gene";
 }
 
-}  // namespace
+// The file's transcripts, by id, in the order the file first names them; ids and text in `store`.
+class transcript_table {
+public:
+    explicit transcript_table(text_store& store) : m_store(store) {}
+    // The transcript `id` (a view valid for this line), created on first mention at line `line`.
+    raw_transcript& operator()(std::string_view id, std::int64_t line) {
+        auto it = m_by_id.find(id);
+        if (it == m_by_id.end()) {
+            it = m_by_id.emplace(m_store.keep(id), raw_transcript{}).first;
+            it->second.line = line;
+            m_order.emplace_back(it->first, &it->second);
+        }
+        return it->second;
+    }
+    const std::vector<std::pair<std::string_view, raw_transcript*>>& in_order() const { return m_order; }
 
-namespace {
+private:
+    text_store& m_store;
+    std::unordered_map<std::string_view, raw_transcript> m_by_id;  // nodes: the pointers below stay valid
+    std::vector<std::pair<std::string_view, raw_transcript*>> m_order;
+};
 
 // The transcripts of the file (and the counts in `summary`); the reader's temporaries are gone on return.
 std::vector<transcript> parse_transcripts(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
@@ -190,10 +244,20 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
         ++summary.skipped[reason];
         if (summary.examples.size() < 5) summary.examples.push_back(reason + ": " + example);
     };
-    std::unordered_map<std::string, attributes> genes;        // GFF3 gene ID -> attributes
-    std::unordered_map<std::string, std::string> parent_of;   // GFF3 ID -> Parent
-    std::vector<std::string> tx_order;
-    std::unordered_map<std::string, raw_transcript> txs;      // GFF3 ID or GTF transcript_id
+    text_store store;
+    std::unordered_map<std::string_view, attributes> genes;  // GFF3 gene ID -> attributes
+    transcript_table txs(store);                               // GFF3 ID or GTF transcript_id
+    // Consecutive exon and CDS lines mostly share their Parent: its transcripts are looked up once.
+    std::string last_parent;
+    std::vector<raw_transcript*> last_targets;
+    attributes line_attrs;
+    std::deque<std::string> scratch;  // decoded values of this line
+    auto keep = [&](raw_feature f) {  // `f` with its text copied into the store
+        f.contig = store.keep(f.contig);
+        f.type = store.keep(f.type);
+        f.attrs = keep_used(f.attrs, store);
+        return f;
+    };
     kstring_t line{0, 0, nullptr};
     std::int64_t number = 0;
     int rc;
@@ -206,6 +270,7 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
             continue;
         }
         ++summary.lines;
+        scratch.clear();
         std::array<std::string_view, 9> col;
         std::size_t n_col = 0, p = 0;
         while (n_col < col.size()) {
@@ -234,122 +299,124 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
         const bool gtf = gtf_attributes(col[8]);
         const bool gff3_part = !gtf && (f.type == "exon" || f.type == "CDS");
         if (!gff3_part) {
-            f.attrs = parse_attributes(col[8], gtf);
-            keep_used(f.attrs);
+            parse_attributes(col[8], gtf, line_attrs, scratch);
+            f.attrs = line_attrs;
         }
-        std::string id = gtf || gff3_part ? "" : get(f.attrs, {"ID"});
-        std::string parent = gtf ? "" : gff3_part ? gff3_attribute(col[8], "Parent") : get(f.attrs, {"Parent"});
         if (gtf) {
-            std::string tid = get(f.attrs, {"transcript_id"});
+            std::string_view tid = get(f.attrs, {"transcript_id"});
             if (f.type == "gene" || tid.empty()) continue;
-            auto& t = txs[tid];
-            if (t.line == 0) {
-                tx_order.push_back(tid);
-                t.line = number;
-            }
+            raw_transcript& t = txs(tid, number);
             // GTF has no parent links: a transcript line is optional and its exons carry its attributes.
-            if (f.type == "transcript" || !t.has_self) t.self = f;
+            if (f.type == "transcript" || !t.has_self) t.self = keep(f);
             t.has_self = true;
             if (f.type == "exon") t.exons.push_back({f.begin, f.end});
             if (f.type == "CDS" || f.type == "stop_codon") {
-                if (t.protein_id.empty()) t.protein_id = get(f.attrs, {"protein_id"});
+                if (t.protein_id.empty()) t.protein_id = store.keep(get(f.attrs, {"protein_id"}));
                 t.cds.push_back({f.begin, f.end});
                 t.cds_phase.push_back(f.phase);
             }
             continue;
         }
-        if (is_gene_type(f.type) && !id.empty()) {
-            genes[id] = f.attrs;
-            continue;
-        }
-        if (!is_child_type(f.type)) {
-            if (!id.empty()) {
-                parent_of[id] = parent;
-                auto& t = txs[id];
-                if (t.line == 0) {
-                    tx_order.push_back(id);
-                    t.line = number;
-                }
-                t.self = f;
+        if (!gff3_part) {
+            std::string_view id = get(f.attrs, {"ID"});
+            if (is_gene_type(f.type) && !id.empty()) {
+                genes[store.keep(id)] = keep_used(f.attrs, store);
+                continue;
+            }
+            if (!is_child_type(f.type) && !id.empty()) {
+                raw_transcript& t = txs(id, number);
+                t.parent = store.keep(get(f.attrs, {"Parent"}));
+                t.self = keep(f);
                 t.has_self = true;
             }
             continue;
         }
-        if (f.type != "exon" && f.type != "CDS") continue;
-        if (parent.empty()) {
+        std::string_view parent_text = gff3_attribute(col[8], "Parent");
+        if (parent_text.empty()) {
             skip("missing parent", "line " + std::to_string(number));
             continue;
         }
-        std::size_t q = 0;
-        while (q <= parent.size()) {  // an exon may have several parents
-            std::size_t comma = parent.find(',', q);
-            std::string par = parent.substr(q, comma == std::string::npos ? std::string::npos : comma - q);
-            q = comma == std::string::npos ? parent.size() + 1 : comma + 1;
-            if (par.empty()) continue;  // "Parent=A," (seen in real RefSeq-derived files)
-            auto& t = txs[par];
-            if (t.line == 0) {
-                tx_order.push_back(par);
-                t.line = number;
+        if (parent_text != last_parent || last_targets.empty()) {
+            last_parent = parent_text;
+            last_targets.clear();
+            std::string_view parent = url_decode(parent_text, scratch);
+            std::size_t q = 0;
+            while (q <= parent.size()) {  // an exon may have several parents
+                std::size_t comma = parent.find(',', q);
+                std::string_view par = parent.substr(q, comma == std::string_view::npos ? std::string_view::npos : comma - q);
+                q = comma == std::string_view::npos ? parent.size() + 1 : comma + 1;
+                if (par.empty()) continue;  // "Parent=A," (seen in real RefSeq-derived files)
+                raw_transcript* t = &txs(par, number);
+                if (std::find(last_targets.begin(), last_targets.end(), t) == last_targets.end()) last_targets.push_back(t);
             }
-            if (!t.has_self && t.self.contig.empty()) t.self = f;
-            if (f.type == "exon") t.exons.push_back({f.begin, f.end});
-            else {
-                if (t.protein_id.empty()) t.protein_id = gff3_attribute(col[8], "protein_id");
-                t.cds.push_back({f.begin, f.end});
-                t.cds_phase.push_back(f.phase);
+        }
+        for (raw_transcript* t : last_targets) {
+            if (!t->has_self && t->self.contig.empty()) t->self = keep(f);
+            if (f.type == "exon") {
+                t->exons.push_back({f.begin, f.end});
+            } else {
+                if (t->protein_id.empty())
+                    t->protein_id = store.keep(url_decode(gff3_attribute(col[8], "protein_id"), scratch));
+                t->cds.push_back({f.begin, f.end});
+                t->cds_phase.push_back(f.phase);
             }
         }
     }
     ks_free(&line);
     if (rc < -1) throw input_error(path.string() + ": read error after line " + std::to_string(number));
 
-    std::set<std::string> contigs(known_contigs.begin(), known_contigs.end());
-    std::unordered_set<std::string> gene_ids;
+    std::unordered_set<std::string_view> contigs(known_contigs.begin(), known_contigs.end());
+    std::unordered_set<std::string_view> gene_ids;
     std::vector<transcript> out;
-    for (const std::string& key : tx_order) {
-        raw_transcript r = std::move(txs[key]);  // released once converted: raw and final are not both held
-        txs[key] = raw_transcript{};
-        const std::string where = "line " + std::to_string(r.line) + " (" + key + ")";
+    for (const auto& [key, raw] : txs.in_order()) {
+        raw_transcript r = std::move(*raw);  // released once converted: raw and final are not both held
+        *raw = raw_transcript{};
+        const std::string where = "line " + std::to_string(r.line) + " (" + std::string(key) + ")";
         if (!r.has_self && r.cds.empty() && r.exons.empty()) continue;
         if (!r.has_self && !genes.count(key)) {
             skip("missing parent", where + ": exons/CDS whose parent is not in the file");
             continue;
         }
         if (!r.has_self) continue;
-        transcript t;
         const attributes& a = r.self.attrs;
-        t.id = get(a, {"transcript_id"});
-        if (t.id.empty()) t.id = strip_prefix(key);
-        t.protein_id = r.protein_id.empty() ? t.id : r.protein_id;
-        t.contig = r.self.contig;
-        t.strand = r.self.strand;
-        attributes gene_attrs;
-        std::string parent = parent_of.count(key) ? parent_of[key] : "";
-        if (!parent.empty()) {
-            auto g = genes.find(parent);
+        const attributes* gene_attrs = nullptr;
+        if (!r.parent.empty()) {
+            auto g = genes.find(r.parent);
             if (g == genes.end()) {
-                skip("missing parent", where + ": gene " + parent + " not in the file");
+                skip("missing parent", where + ": gene " + std::string(r.parent) + " not in the file");
                 continue;
             }
-            gene_attrs = g->second;
+            gene_attrs = &g->second;
         }
-        t.gene_id = get(a, {"gene_id"});
-        if (t.gene_id.empty()) t.gene_id = get(gene_attrs, {"gene_id"});
-        if (t.gene_id.empty()) t.gene_id = strip_prefix(parent);
-        t.gene_name = get(a, {"gene_name", "gene"});
-        if (t.gene_name.empty()) t.gene_name = get(gene_attrs, {"Name", "gene_name", "gene"});
-        if (t.gene_name.empty()) t.gene_name = t.gene_id;
-        t.biotype = get(a, {"biotype", "transcript_biotype", "transcript_type"});
-        if (t.biotype.empty()) t.biotype = r.cds.empty() ? (r.self.type == "lnc_RNA" ? "lncRNA" : r.self.type) : "protein_coding";
-        std::string tags = get(a, {"tag"});
-        t.canonical = tags.find("Ensembl_canonical") != std::string::npos || tags.find("RefSeq Select") != std::string::npos ||
-                      tags.find("MANE") != std::string::npos;
-        t.mane = tags.find("MANE_Select") != std::string::npos || tags.find("MANE Select") != std::string::npos;
+        auto from_gene = [&](std::initializer_list<std::string_view> keys) {
+            return gene_attrs ? get(*gene_attrs, keys) : std::string_view();
+        };
+        std::string_view tid = get(a, {"transcript_id"});
+        std::string_view gene_id = get(a, {"gene_id"});
+        if (gene_id.empty()) gene_id = from_gene({"gene_id"});
+        if (gene_id.empty()) gene_id = strip_prefix(r.parent);
+        std::string_view gene_name = get(a, {"gene_name", "gene"});
+        if (gene_name.empty()) gene_name = from_gene({"Name", "gene_name", "gene"});
+        if (gene_name.empty()) gene_name = gene_id;
+        std::string_view biotype = get(a, {"biotype", "transcript_biotype", "transcript_type"});
+        std::string_view tags = get(a, {"tag"});
+        transcript t;
+        t.id = tid.empty() ? strip_prefix(key) : tid;
+        t.protein_id = r.protein_id.empty() ? t.id : std::string(r.protein_id);
+        t.contig = r.self.contig;
+        t.strand = r.self.strand;
+        t.gene_id = gene_id;
+        t.gene_name = gene_name;
+        if (!biotype.empty()) t.biotype = biotype;
+        else t.biotype = r.cds.empty() ? (r.self.type == "lnc_RNA" ? "lncRNA" : std::string(r.self.type)) : "protein_coding";
+        auto tagged = [&](std::string_view tag) { return tags.find(tag) != std::string_view::npos; };
+        t.canonical = tagged("Ensembl_canonical") || tagged("RefSeq Select") || tagged("MANE");
+        t.mane = tagged("MANE_Select") || tagged("MANE Select");
         if (!contigs.count(t.contig)) {
             skip("contig absent from the FASTA", where + " on " + t.contig);
             continue;
         }
-        t.exons = r.exons.empty() ? r.cds : r.exons;
+        t.exons = r.exons.empty() ? r.cds : std::move(r.exons);
         if (t.exons.empty()) {
             skip("no exons", where);
             continue;
@@ -368,13 +435,12 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
                 if (earlier) first = i;
             }
             t.cds_start_phase = r.cds_phase[first];
-            bool incomplete = tags.find("_NF") != std::string::npos;
-            if (len % 3 != 0 && !incomplete) {
+            if (len % 3 != 0 && !tagged("_NF")) {
                 skip("CDS length not a multiple of 3", where + ": " + std::to_string(len) + " bases");
                 continue;
             }
         }
-        gene_ids.insert(t.gene_id);
+        gene_ids.insert(gene_id);
         ++summary.transcripts;
         if (t.coding()) ++summary.coding_transcripts;
         out.push_back(std::move(t));
