@@ -1,2 +1,3 @@
 precis_unit_test(test_annotate SOURCES unit/annotate/test_consequence.cpp unit/annotate/test_gene_model.cpp
+                 unit/annotate/test_genome.cpp
                  LIBS precis::annotate)

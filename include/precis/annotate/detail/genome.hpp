@@ -20,8 +20,9 @@ genome_map load_genome(const std::filesystem::path& path, std::vector<std::strin
                        const std::unordered_set<std::string>* wanted);
 
 /// Contig sequences loaded one at a time (upper case), for a rank that needs only some contigs and should
-/// not hold them all: a forward pass through the FASTA (whole lines over BGZF), reopened when a contig earlier
-/// in the file is asked for. Names and lengths come from the .fai (built when missing). Not thread-safe.
+/// not hold them all: the next contigs of the file by a forward pass (whole lines over BGZF); a contig
+/// earlier in the file, or one after a longer stretch of others, by faidx where the .fai puts it. Names
+/// and lengths come from the .fai (built when missing). Not thread-safe.
 class reference_stream {
 public:
     explicit reference_stream(const std::filesystem::path& path);
