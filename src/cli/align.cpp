@@ -33,7 +33,7 @@ int run_align(int argc, char** argv, MPI_Comm comm) {
     auto vm = parse("align",
                     "precis align --ref REF.fa --reads1 R1.fq.gz [--reads2 R2.fq.gz] --out SAMPLE.bam "
                     "[--read-group '@RG\\tID:..\\tSM:..'] [--cram]",
-                    options, positional, {"ref", "reads1", "out"}, argc, argv);
+                    options, positional, {"ref", "reads1", "out"}, argc, argv, {"out"});
     if (!vm) return 0;
     session s = make_session("align", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

@@ -25,7 +25,8 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
     auto vm = parse("annotate",
                     "precis annotate --ref REF.fa --genes GENES.gff3 --vcf IN.vcf.gz --out OUT.vcf.gz [--known clinvar.vcf.gz] "
                     "[--frequencies af.vcf.gz] [--panel genes.txt] [--tsv OUT.tsv] [--findings FINDINGS.tsv] [--local-csq] [--strict]",
-                    options, positional, {"ref", "genes", "vcf", "out"}, argc, argv);
+                    options, positional, {"ref", "genes", "vcf", "out"}, argc, argv,
+                    {"out", "tsv", "findings"});
     if (!vm) return 0;
     session s = make_session("annotate", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

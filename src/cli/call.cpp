@@ -25,7 +25,7 @@ int run_call(int argc, char** argv, MPI_Comm comm) {
     po::positional_options_description positional;
     auto vm = parse("call",
                     "precis call --ref REF.fa --bam A.bam [--bam B.bam ...] --out CALLS.vcf.gz [--regions CHR:BEG-END|FILE.bed]",
-                    options, positional, {"ref", "bam", "out"}, argc, argv);
+                    options, positional, {"ref", "bam", "out"}, argc, argv, {"out"});
     if (!vm) return 0;
     session s = make_session("call", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

@@ -2,6 +2,8 @@
 
 #include <tbb/global_control.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -47,12 +49,44 @@ po::parsed_options section_of(const po::parsed_options& all, const std::string& 
     return out;
 }
 
+// The path(s) an option holds: a string or a list of strings (nothing for other types).
+std::vector<std::string> paths_of(const po::variable_value& value) {
+    if (const auto* one = boost::any_cast<std::string>(&value.value())) return {*one};
+    if (const auto* many = boost::any_cast<std::vector<std::string>>(&value.value())) return *many;
+    return {};
+}
+
+void check_outputs(const po::variables_map& vm, const std::vector<std::string>& outputs) {
+    namespace fs = std::filesystem;
+    for (auto o = outputs.begin(); o != outputs.end(); ++o) {
+        if (!vm.count(*o)) continue;
+        for (const std::string& out : paths_of(vm[*o])) {
+            std::error_code ec;
+            if (fs::is_directory(out, ec)) throw input_error("--" + *o + " " + out + " is a directory: give a file name");
+            if (fs::exists(out, ec))
+                for (const auto& [name, value] : vm) {
+                    if (std::find(outputs.begin(), outputs.end(), name) != outputs.end()) continue;
+                    for (const std::string& in : paths_of(value))
+                        if (fs::is_regular_file(in, ec) && fs::equivalent(in, out, ec))
+                            throw input_error("--" + *o + " " + out + " is the file of --" + name +
+                                              ": writing it would destroy that input; give another output name");
+                }
+            for (auto other = std::next(o); other != outputs.end(); ++other)
+                if (vm.count(*other))
+                    for (const std::string& out2 : paths_of(vm[*other]))
+                        if (fs::weakly_canonical(out, ec) == fs::weakly_canonical(out2, ec))
+                            throw input_error("--" + *o + " and --" + *other + " both name " + out + ": one would overwrite the other");
+        }
+    }
+}
+
 }  // namespace
 
 std::optional<po::variables_map> parse(const std::string& command, const std::string& usage,
                                        const po::options_description& options,
                                        const po::positional_options_description& positional,
-                                       const std::vector<std::string>& required, int argc, char** argv) {
+                                       const std::vector<std::string>& required, int argc, char** argv,
+                                       const std::vector<std::string>& outputs) {
     po::options_description common("Common options");
     add_common(common);
     po::options_description all;
@@ -84,6 +118,7 @@ std::optional<po::variables_map> parse(const std::string& command, const std::st
     for (const auto& name : required)
         if (!vm.count(name))
             throw input_error("precis " + command + ": --" + name + " is required (see precis " + command + " --help)");
+    check_outputs(vm, outputs);
     return vm;
 }
 

@@ -15,7 +15,7 @@ int run_convert(int argc, char** argv, MPI_Comm comm) {
     po::positional_options_description positional;
     auto vm = parse("convert", "precis convert --vcf IN.vcf.gz|IN.bcf --out cohort.h5 [--phenotypes P.tsv] "
                                "[--covariates C.tsv]",
-                    options, positional, {"vcf", "out"}, argc, argv);
+                    options, positional, {"vcf", "out"}, argc, argv, {"out"});
     if (!vm) return 0;
     session s = make_session("convert", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

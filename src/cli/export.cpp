@@ -12,7 +12,7 @@ int run_export(int argc, char** argv, MPI_Comm comm) {
         ("out", po::value<std::string>(), "output .vcf.gz (indexed .tbi), .bcf (indexed .csi) or .vcf");
     po::positional_options_description positional;
     auto vm = parse("export", "precis export --cohort cohort.h5 --out OUT.vcf.gz|OUT.bcf|OUT.vcf", options, positional,
-                    {"cohort", "out"}, argc, argv);
+                    {"cohort", "out"}, argc, argv, {"out"});
     if (!vm) return 0;
     session s = make_session("export", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

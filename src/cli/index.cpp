@@ -15,7 +15,7 @@ int run_index(int argc, char** argv, MPI_Comm comm) {
         ("w", po::value<int>()->default_value(11), "minimizer window in k-mers (sampling density 2/(w+1))");
     po::positional_options_description positional;
     auto vm = parse("index", "precis index --ref REF.fa[.gz] [--out REF.fa.pidx] [--k 21] [--w 11]", options, positional,
-                    {"ref"}, argc, argv);
+                    {"ref"}, argc, argv, {"out"});
     if (!vm) return 0;
     session s = make_session("index", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

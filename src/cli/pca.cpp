@@ -47,7 +47,7 @@ int run_pca(int argc, char** argv, MPI_Comm comm) {
     po::positional_options_description positional;
     auto vm = parse("pca", "precis pca --cohort cohort.h5 [--k 10] [--oversampling 10] [--power-iterations 4] [--seed 1] "
                            "[--tsv PREFIX]\n       precis pca --cohort cohort.h5 --project NEW.vcf.gz --out projected.tsv",
-                    options, positional, {"cohort"}, argc, argv);
+                    options, positional, {"cohort"}, argc, argv, {"out"});
     if (!vm) return 0;
     session s = make_session("pca", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

@@ -25,7 +25,7 @@ int run_score(int argc, char** argv, MPI_Comm comm) {
     auto vm = parse("score",
                     "precis score (--model model.h5 | --pgs FILE.txt) (--cohort cohort.h5 | --vcf PATIENT.vcf.gz) "
                     "--out scores.tsv [--reference model.h5] [--pcs PCS.tsv] [--absent ref|missing] [--contributions FILE.tsv]",
-                    options, positional, {"out"}, argc, argv);
+                    options, positional, {"out"}, argc, argv, {"out", "contributions"});
     if (!vm) return 0;
     session s = make_session("score", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

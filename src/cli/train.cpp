@@ -46,7 +46,8 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
                     "[--clinical F.tsv] [--genomic yes|no] [--alpha A] [--nlambda K] [--lambda-min-ratio R|auto] [--covariance-max N] "
                     "[--folds K] [--select deviance|auc] [--test-fraction F] [--seed S] [--pgs-out F.txt] [--folds-out F.tsv] "
                     "[--model elastic-net|mlp [--hidden H] [--epochs E] [--decay D] [--learning-rate R]]",
-                    options, positional, {"cohort", "phenotype", "out"}, argc, argv);
+                    options, positional, {"cohort", "phenotype", "out"}, argc, argv,
+                    {"out", "pgs-out", "folds-out"});
     if (!vm) return 0;
     session s = make_session("train", *vm, comm, argc, argv);
     const context& ctx = s.ctx;

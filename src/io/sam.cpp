@@ -20,7 +20,10 @@ sam_reader::sam_reader(const std::filesystem::path& path, const std::filesystem:
 }
 
 bool sam_reader::load_index() {
-    if (!m_index) m_index.reset(sam_index_load(m_file.get(), m_path.c_str()));
+    if (!m_index) {
+        m_index.reset(sam_index_load(m_file.get(), m_path.c_str()));
+        if (m_index) check_index_fits(m_path, m_index.get(), hts_idx_get_n_no_coor(m_index.get()) == 0);
+    }
     return static_cast<bool>(m_index);
 }
 

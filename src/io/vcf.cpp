@@ -67,10 +67,12 @@ bool vcf_reader::load_index() {
     if (m_index || m_tbx) return true;
     if (hts_get_format(m_file.get())->format == bcf) {
         m_index.reset(bcf_index_load(m_path.c_str()));
+        check_index_fits(m_path, m_index.get());
         return static_cast<bool>(m_index);
     }
     if (hts_get_format(m_file.get())->compression != bgzf) return false;
     m_tbx.reset(tbx_index_load3(m_path.c_str(), nullptr, HTS_IDX_SILENT_FAIL));
+    if (m_tbx) check_index_fits(m_path, m_tbx->idx);
     return static_cast<bool>(m_tbx);
 }
 

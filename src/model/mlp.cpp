@@ -23,12 +23,16 @@ double mlp::predict(const std::vector<double>& raw) const {
     return out * output_sd + output_mean;
 }
 
+void validate(const mlp_options& o) {
+    if (o.hidden < 1 || o.hidden > 4096) throw input_error("--hidden must be between 1 and 4096, got " + std::to_string(o.hidden));
+    if (o.epochs < 1 || o.epochs > 1000000) throw input_error("--epochs must be between 1 and 1000000, got " + std::to_string(o.epochs));
+    if (!(o.decay >= 0) || !std::isfinite(o.decay)) throw input_error("--decay must be >= 0");
+    if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate)) throw input_error("--learning-rate must be > 0");
+}
+
 void fit_mlp(mlp& net, const std::vector<double>& z, const std::vector<double>& y, family f, const mlp_options& o) {
     const std::size_t p = net.inputs.size(), n = y.size(), H = static_cast<std::size_t>(o.hidden);
-    if (o.hidden < 1) throw input_error("--hidden must be at least 1");
-    if (o.epochs < 1) throw input_error("--epochs must be at least 1");
-    if (!(o.decay >= 0)) throw input_error("--decay must be >= 0");
-    if (!(o.learning_rate > 0)) throw input_error("--learning-rate must be > 0");
+    validate(o);
     if (p == 0 || n == 0 || z.size() != n * p) throw input_error("the MLP needs at least one input and one sample");
     net.hidden = o.hidden;
 

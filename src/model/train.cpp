@@ -169,7 +169,10 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
     if (o.folds < 2) throw input_error("--folds must be at least 2");
     if (!(o.test_fraction > 0 && o.test_fraction < 1)) throw input_error("--test-fraction must lie in (0, 1)");
     if (o.select != "deviance" && o.select != "auc") throw input_error("--select must be deviance or auc");
-    if (o.net.nlambda < 1) throw input_error("--nlambda must be at least 1");
+    if (o.net.nlambda < 1 || o.net.nlambda > 10000)
+        throw input_error("--nlambda must be between 1 and 10000, got " + std::to_string(o.net.nlambda));
+    if (o.model != "elastic-net" && o.model != "mlp") throw input_error("--model must be elastic-net or mlp");
+    if (o.model == "mlp") validate(o.mlp);
     if (!(o.net.lambda_min_ratio >= 0 && o.net.lambda_min_ratio < 1))
         throw input_error("--lambda-min-ratio must lie in (0, 1), or be auto");
     require_readable_file(o.cohort, "--cohort");
@@ -183,7 +186,6 @@ risk_model train(const train_options& o, const mpi::communicator& comm, const lo
         net.lambda_min_ratio = t.n_train < t.d.n_variants + t.d.n_dense ? 0.01 : 1e-4;
     if (!o.folds_out.empty() && comm.is_root()) write_folds(o.folds_out, t, cohort, source);
     if (t.family == family::gaussian && o.select == "auc") throw input_error("--select auc needs a 0/1 phenotype");
-    if (o.model != "elastic-net" && o.model != "mlp") throw input_error("--model must be elastic-net or mlp");
     const bool fusion = o.model == "mlp";
 
     auto train_fold = [](std::int64_t f, std::int64_t) { return f >= 0; };

@@ -113,7 +113,9 @@ simulate_summary run_simulation(const simulate_options& o, const logger& log) {
     }
     log.info("cohort: ", c.samples, " samples x ", sum.cohort_sites, " sites (", snv, " SNV sites, ", indel, " indel sites, ",
              multi, " multi-allelic), founders ", o.haplotypes.empty() ? "generated" : "copied from " + o.haplotypes.string());
-    // Every input (--ref, --haplotypes) has been read: only now create the outputs, so bad input leaves none.
+    phenotypes ph = simulate_phenotypes(c, o.phenotype, o.seed);
+    // Every input (--ref, --haplotypes) has been read and every option checked: only now create the
+    // outputs, so bad input leaves none.
     for (const auto& dir : {o.out_dir, o.out_dir / "patients", o.out_dir / "truth"})
         if (fs::create_directories(dir, ec); ec) throw input_error(dir.string() + ": cannot create the directory (" + ec.message() + ")");
     io::write_fasta(o.out_dir / "reference.fa", g.names, g.sequences);
@@ -129,8 +131,7 @@ simulate_summary run_simulation(const simulate_options& o, const logger& log) {
     for (std::size_t k = 0; k < c.ancestry_names.size(); ++k)
         params.emplace_back("ancestry_share_" + c.ancestry_names[k], num(c.ancestry_share[k]));
 
-    // 3. Disease.
-    phenotypes ph = simulate_phenotypes(c, o.phenotype, o.seed);
+    // 3. Disease (simulated before any output is written: --causal is checked against the cohort's sites).
     sum.realised_heritability = ph.realised_heritability;
     sum.realised_prevalence = ph.realised_prevalence;
     log.info("disease: ", ph.causal.size(), " causal variants, realised liability heritability ", num(ph.realised_heritability),

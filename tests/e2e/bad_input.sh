@@ -30,6 +30,28 @@ expect_error 2 "--heritability must be in [0, 1)" -- "$precis" simulate --herita
 expect_error 2 "good.vcf" -- "$precis" export --cohort good.vcf --out o.vcf.gz
 printf 'plain text\n' >not.h5
 expect_error 2 "not.h5" -- "$precis" export --cohort not.h5 --out o.vcf.gz
+# An index built for another file (here: for the first record only) would make region queries miss
+# records: refused, naming the file.
+{ printf "${header}"; for i in $(seq 1 3000); do printf "chr1\t$i\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n"; done; } >big.vcf
+sed -i 's/length=1000>/length=5000>/' big.vcf
+bcftools view -Oz -o big.vcf.gz big.vcf && head -c 1000000 big.vcf | awk 'NR <= 5' | bcftools view -Oz -o first.vcf.gz
+bcftools index -t first.vcf.gz && cp first.vcf.gz.tbi big.vcf.gz.tbi && rm first.vcf.gz first.vcf.gz.tbi
+expect_mpi_error 2 "big.vcf.gz: its index does not match the file" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf big.vcf.gz --out o.h5
+rm big.vcf.gz.tbi big.vcf.gz big.vcf
+# Outputs never overwrite an input, each other, or a directory.
+bcftools view -Oz -o in.vcf.gz good.vcf
+expect_error 2 "--out in.vcf.gz is the file of --vcf" -- "$precis" convert --vcf in.vcf.gz --out in.vcf.gz
+bcftools view -H in.vcf.gz >/dev/null && pass "the input is intact" || fail "the input was overwritten"
+mkdir -p a_dir
+expect_error 2 "--out a_dir is a directory" -- "$precis" convert --vcf good.vcf --out a_dir
+printf 'chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\nchr1\t10\tG\tA\t0.5\n' >pgs.txt
+expect_error 2 "--out and --contributions both name s.tsv" -- "$precis" score --pgs pgs.txt --vcf good.vcf --out s.tsv --contributions s.tsv
+rmdir a_dir && rm in.vcf.gz pgs.txt
+# Options whose values would run for ever are refused before any work.
+expect_error 2 "--nlambda must be between 1 and 10000" -- "$precis" train --cohort missing.h5 --phenotype d --out m.h5 --nlambda 100000000
+expect_error 2 "--hidden must be between 1 and 4096" -- "$precis" train --cohort missing.h5 --phenotype d --out m.h5 --model mlp --hidden 100000000
+# simulate checks --causal against the cohort before writing anything.
+expect_error 2 "--causal 100 exceeds" -- "$precis" simulate --out-dir sim --samples 10 --variants 50 --genes 2 --contig-length 200000 --patients 0 --quiet
 # Same errors under MPI: one rank's message, exit 2, nothing hangs.
 expect_mpi_error 2 "bad_contig.vcf" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf bad_contig.vcf --out o.h5
 if ls -A | grep -q -e '^o\.' -e '^sim$' -e '^\.precis-partial'; then fail "partial output left: $(ls -A)"; else pass "no output left behind"; fi

@@ -6,6 +6,7 @@
 #include <htslib/tbx.h>
 #include <htslib/vcf.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,14 @@ bam1_ptr make_bam_record();
 
 /// Sets HTSlib's own logging: quiet by default so that precis reports one message per fault.
 void set_hts_verbosity(bool debug);
+
+/// Throws input_error naming `path` when its index `idx` cannot be this file's: the last record the index
+/// knows ends past the end of the file, or records follow it (an index built for another file, or before
+/// the file changed: queries through it would silently miss records). Reads the BGZF block headers from
+/// that record to the end (one or two blocks for a matching index). `indexed_to_end` false skips the
+/// second test (a BAM ending with unplaced reads, which the index does not place). CRAM indexes are not
+/// checked.
+void check_index_fits(const std::filesystem::path& path, hts_idx_t* idx, bool indexed_to_end = true);
 
 /// HTSlib open mode for writing `path`, chosen by extension: .vcf.gz/.vcf.bgz "wz", .bcf "wb", .vcf "w",
 /// .bam "wb", .cram "wc", .sam "w", .fq.gz/.fastq.gz "wfz", .fq/.fastq "wf". Throws input_error for others.

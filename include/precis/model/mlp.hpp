@@ -35,6 +35,10 @@ struct mlp {
     double predict(const std::vector<double>& raw) const;
 };
 
+/// Throws input_error for options out of range (--hidden 1..4096, --epochs 1..1000000, --decay >= 0,
+/// --learning-rate > 0), before any data is read.
+void validate(const mlp_options& o);
+
 /// Fits `net` (whose inputs, input_mean and input_sd are set) on n samples: `z` holds the standardised
 /// inputs (n x inputs, row-major), `y` the outcomes (0/1 for binomial, standardised for gaussian; the
 /// caller sets output_mean / output_sd). Minimises the mean log loss (binomial) or half the mean squared
