@@ -139,7 +139,10 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     if (o.out.extension() != ".bam" && o.out.extension() != ".cram")
         throw input_error("--out must end in .bam (or .cram with --cram)");
     require_output_dir(o.out, "--out");
-    if (o.batch_pairs < 1) throw input_error("--batch must be at least 1");
+    if (o.batch_pairs < 1 || o.batch_pairs > 10000000) throw input_error("--batch must be between 1 and 10000000");
+    if (o.insert_sample < 0 || o.insert_sample > 10000000) throw input_error("--insert-sample must be between 0 and 10000000");
+    if (o.mapping.min_score < 0) throw input_error("--min-score must not be negative");
+    if (o.mapping.max_occurrences < 1) throw input_error("--max-occ must be at least 1");
 
     // Index (every rank maps it; the page cache shares it between ranks of a node).
     std::string error;

@@ -171,6 +171,7 @@ index_build_stats build_index(const index_options& options) {
         bgzf_close(fp);
         if (rc < -1) throw input_error(options.reference.string() + ": truncated or malformed FASTA");
         if (contigs.empty()) throw input_error(options.reference.string() + ": no sequences (is it FASTA?)");
+        if (bases.empty()) throw input_error(options.reference.string() + ": its sequences hold no bases");
     }
     if (static_cast<ref_pos>(bases.size()) >= max_reference_length)
         throw input_error(options.reference.string() + ": more than 2^" + std::to_string(position_bits) +

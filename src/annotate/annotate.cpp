@@ -194,7 +194,12 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
     malloc_trim(0);  // the reader's temporaries (several times the model's size) go back to the system
     const auto& gs = genes.summary();
+    const auto malformed = gs.skipped.count("malformed line") ? gs.skipped.at("malformed line") : 0;
+    if (gs.lines == malformed)
+        throw input_error(o.genes.string() + ": not GFF3 or GTF: no well-formed feature line" +
+                          (gs.lines ? " among " + std::to_string(gs.lines) + " lines (" + gs.examples.front() + ")" : ""));
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
+    if (gs.transcripts == 0) log.warn(o.genes.string(), ": no transcript on the FASTA's contigs: every allele will be intergenic");
     for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
     for (const auto& example : gs.examples) log.info("  e.g. ", example);
     std::unordered_set<std::string> panel = read_panel(o.panel);

@@ -241,6 +241,7 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
     std::unique_ptr<BGZF, bgzf_closer> file(bgzf_open(path.c_str(), "r"));
     if (!file) throw input_error(path.string() + ": cannot open the gene annotation");
     auto skip = [&](const std::string& reason, const std::string& example) {
+        if (strict && reason == "missing parent") throw input_error(path.string() + ": " + example + ": missing parent");
         ++summary.skipped[reason];
         if (summary.examples.size() < 5) summary.examples.push_back(reason + ": " + example);
     };
@@ -285,7 +286,8 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
             return ec == std::errc() && end == s.data() + s.size() && !s.empty();
         };
         bool ok = n_col == 9 && integer(col[3], f.begin) && integer(col[4], f.end) && --f.begin >= 0 && f.end > f.begin &&
-                  col[6].size() == 1 && (col[6][0] == '+' || col[6][0] == '-' || col[6][0] == '.');
+                  col[6].size() == 1 && (col[6][0] == '+' || col[6][0] == '-' || col[6][0] == '.') &&
+                  (col[7] == "." || col[7] == "0" || col[7] == "1" || col[7] == "2");
         if (!ok) {
             std::string msg = "line " + std::to_string(number) + ": '" + std::string(text.substr(0, 60)) + "'";
             if (strict) throw input_error::at(path.string(), "line " + std::to_string(number), "malformed GFF3/GTF line");

@@ -95,6 +95,8 @@ void known_variants::load_clinvar(const std::filesystem::path& path, const genom
     io::vcf_reader reader(path);
     m_has_clinvar = true;
     const bcf_hdr_t* h = reader.header();
+    if (!bcf_hdr_idinfo_exists(h, BCF_HL_INFO, bcf_hdr_id2int(h, BCF_DT_ID, "CLNSIG")))
+        throw input_error(path.string() + ": no CLNSIG INFO field in the header: not a ClinVar-format VCF");
     for_each_allele(reader, genome, regions, m_skipped, [&](const std::string& contig, bcf1_t* rec, int, const allele_change& c) {
         clinvar_entry e;
         e.clnsig = info_string(h, rec, "CLNSIG");

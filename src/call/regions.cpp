@@ -49,6 +49,7 @@ std::vector<region> parse_regions(const std::string& spec, const std::vector<std
             int c = contig_index(chrom, where);
             out.push_back({c, begin, std::min(end, lengths[static_cast<std::size_t>(c)])});
         }
+        if (out.empty()) throw input_error(spec + ": BED file without any region");
     } else {
         std::string item;
         std::istringstream list(spec);

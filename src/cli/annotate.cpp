@@ -20,7 +20,7 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
         ("local-csq", po::bool_switch(), "no haplotype-aware consequences: do not combine phased alleles of one haplotype "
                                          "in the same codon or frame-restoring indels (INFO/HCSQ; as bcftools csq --local-csq)")
         ("strict", po::bool_switch(), "bad records (REF mismatch, unknown contig, symbolic allele) and malformed "
-                                      "GFF3/GTF lines are input errors instead of being counted and skipped");
+                                      "GFF3/GTF lines (or a missing parent) are input errors instead of being counted and skipped");
     po::positional_options_description positional;
     auto vm = parse("annotate",
                     "precis annotate --ref REF.fa --genes GENES.gff3 --vcf IN.vcf.gz --out OUT.vcf.gz [--known clinvar.vcf.gz] "

@@ -1,4 +1,6 @@
 // precis call: options -> call::call_options -> call::run. Docs: docs/call.md.
+#include <cmath>
+
 #include "command.hpp"
 #include "commands.hpp"
 #include "precis/call/call.hpp"
@@ -38,6 +40,7 @@ int run_call(int argc, char** argv, MPI_Comm comm) {
     o.min_mapq = v["min-mapq"].as<int>();
     o.min_baseq = v["min-baseq"].as<int>();
     o.min_qual = v["min-qual"].as<double>();
+    if (!(o.min_qual >= 0) || !std::isfinite(o.min_qual)) throw input_error("--min-qual must be a finite number >= 0");
     o.min_depth = v["min-depth"].as<int>();
     o.snv_prior = v["snv-prior"].as<double>();
     o.indel_prior = v["indel-prior"].as<double>();

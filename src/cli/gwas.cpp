@@ -64,6 +64,7 @@ int run_gwas(int argc, char** argv, MPI_Comm comm) {
     opts.model = parse_model((*vm)["model"].as<std::string>());
     opts.firth = parse_firth((*vm)["firth"].as<std::string>());
     opts.min_mac = (*vm)["min-mac"].as<std::int64_t>();
+    if (opts.min_mac < 0) throw input_error("--min-mac must not be negative");
     opts.show_progress = ctx.show_progress;
     const std::string prefix = (*vm)["out"].as<std::string>();
     require_readable_file(opts.cohort, "--cohort");

@@ -1,4 +1,5 @@
 // precis report: options -> report::report_options -> report::write_reports.
+#include <chrono>
 #include <cstdlib>
 #include <regex>
 
@@ -54,7 +55,13 @@ int run_report(int argc, char** argv, MPI_Comm comm) {
     if (v.count("chromium")) o.chromium = v["chromium"].as<std::string>();
     o.pdf = !v["no-pdf"].as<bool>();
     o.date = v.count("date") ? v["date"].as<std::string>() : utc_timestamp().substr(0, 10);
-    if (!std::regex_match(o.date, std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}"))) throw input_error("--date must be YYYY-MM-DD");
+    if (!std::regex_match(o.date, std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}")) ||
+        !std::chrono::year_month_day(std::chrono::year(std::stoi(o.date.substr(0, 4))),
+                                     std::chrono::month(static_cast<unsigned>(std::stoi(o.date.substr(5, 2)))),
+                                     std::chrono::day(static_cast<unsigned>(std::stoi(o.date.substr(8, 2)))))
+             .ok() ||
+        o.date < "1900")
+        throw input_error("--date " + o.date + ": must be a calendar date YYYY-MM-DD");
     o.high_risk_percentile = v["high-risk-percentile"].as<double>();
     if (!(o.high_risk_percentile >= 0 && o.high_risk_percentile <= 100)) throw input_error("--high-risk-percentile must be 0-100");
     if (v.count("baseline-incidence")) {

@@ -128,8 +128,15 @@ void dataset::read_raw(hid_t mem_type, void* data, const std::vector<std::uint64
                        const std::vector<std::uint64_t>& count, transfer mode) const {
     auto [file_space, mem_space] = selection(*this, offset, count);
     handle dxpl = transfer_list(*this, mode);
-    if (H5Dread(id(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), data) < 0)
+    if (H5Dread(id(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), data) < 0) {
+        // A dataset of another kind than the format says (text where numbers belong): the file is at fault.
+        const H5T_class_t want = H5Tget_class(mem_type), have = H5Tget_class(stored_type().get());
+        const bool numeric = want == H5T_INTEGER || want == H5T_FLOAT;
+        if (numeric != (have == H5T_INTEGER || have == H5T_FLOAT) || (!numeric && want != have))
+            throw input_error(where() + ": holds " + (have == H5T_STRING ? "text" : "values of another type") + " where " +
+                              (numeric ? "numbers" : "text") + " belong (not a file precis wrote?)");
         throw runtime_failure(where() + ": read failed");
+    }
 }
 
 void fixed_strings::push_back(std::string_view s) {

@@ -37,7 +37,9 @@ vcf_reader::vcf_reader(const std::filesystem::path& path, int threads) : m_path(
         throw input_error(path.string() + ": not a VCF or BCF file");
     if (threads > 0) hts_set_threads(m_file.get(), threads);
     m_header.reset(bcf_hdr_read(m_file.get()));
-    if (!m_header) throw input_error(path.string() + ": malformed VCF header");
+    if (!m_header)
+        throw input_error(path.string() + ": malformed VCF header (HTSlib refuses it: duplicate sample names, a bad ## line "
+                                          "or #CHROM line are the usual causes; 'bcftools view -h' names the fault)");
 }
 
 std::vector<std::string> vcf_reader::samples() const {
@@ -123,6 +125,10 @@ bool vcf_reader::read_raw(bcf1_t* rec) {
     if (rc < -1 || rec->errcode)
         throw input_error(m_path.string() + ": record " + std::to_string(m_records) + ": " +
                           bcf_error_text(rec->errcode));
+    if (rec->pos < 0) throw input_error(where(rec) + ": POS must be a positive integer");
+    if (rec->n_fmt == 0 && bcf_hdr_nsamples(m_header.get()) > 0)
+        throw input_error(where(rec) + ": no FORMAT and sample columns, but the header names " +
+                          std::to_string(bcf_hdr_nsamples(m_header.get())) + " samples (a truncated line?)");
     return true;
 }
 
@@ -134,6 +140,9 @@ bool vcf_reader::next(bcf1_t* rec, int unpack) {
             continue;
         }
         if (bcf_unpack(rec, unpack) < 0) throw input_error(where(rec) + ": cannot decode record");
+        if (unpack & BCF_UN_STR)
+            for (int a = 0; a < rec->n_allele; ++a)
+                if (rec->d.allele[a][0] == '\0') throw input_error(where(rec) + ": empty " + (a ? "ALT" : "REF") + " allele");
         return true;
     }
     return false;

@@ -2,7 +2,9 @@
 // tab-separated table with a header row.
 #include "precis/model/pgs_file.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -79,6 +81,8 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
             columns = fields;
             for (int i = 0; i < static_cast<int>(columns.size()); ++i) {
                 const auto& c = columns[static_cast<std::size_t>(i)];
+                if (std::count(columns.begin(), columns.end(), c) > 1)
+                    throw input_error::at(file, "line " + std::to_string(line_no), "column '" + c + "' appears twice");
                 if (c == "chr_name") c_chr = i;
                 if (c == "chr_position") c_pos = i;
                 if (c == "effect_allele") c_effect = i;
@@ -108,6 +112,8 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
             if (ec != std::errc() || p != t.data() + t.size())
                 throw input_error::at(file, "line " + std::to_string(line_no),
                                       std::string(what) + " '" + t + "' is not a number");
+            if (!std::isfinite(v))
+                throw input_error::at(file, "line " + std::to_string(line_no), std::string(what) + " '" + t + "' is not finite");
             return v;
         };
         weighted_variant v;
@@ -117,6 +123,9 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
         v.effect_allele = fields[static_cast<std::size_t>(c_effect)];
         if (c_other >= 0) v.other_allele = fields[static_cast<std::size_t>(c_other)];
         v.weight = number(c_weight, "effect_weight");
+        if (std::abs(v.weight) > 1e9)  // sums of such weights overflow
+            throw input_error::at(file, "line " + std::to_string(line_no),
+                                  "effect_weight " + fields[static_cast<std::size_t>(c_weight)] + " exceeds 1e9 in magnitude");
         if (c_freq >= 0 && !fields[static_cast<std::size_t>(c_freq)].empty()) {
             double f = number(c_freq, "allelefrequency_effect");
             v.effect_frequency = (f >= 0 && f <= 1) ? f : -1;

@@ -84,7 +84,13 @@ std::map<std::string, std::vector<double>> read_pc_table(const std::filesystem::
     std::string line;
     std::int64_t line_no = 0;
     while (std::getline(in, line)) {
-        if (++line_no == 1 || line.empty()) continue;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (++line_no == 1) {
+            if (line.rfind("sample_id\tPC1", 0) != 0)
+                throw input_error::at(path.string(), "line 1", "want the header sample_id PC1 .. PCk (precis pca --project)");
+            continue;
+        }
+        if (line.empty()) continue;
         std::stringstream ss(line);
         std::string id, t;
         std::getline(ss, id, '\t');
@@ -92,10 +98,12 @@ std::map<std::string, std::vector<double>> read_pc_table(const std::filesystem::
         while (std::getline(ss, t, '\t')) {
             char* end = nullptr;
             pcs.push_back(std::strtod(t.c_str(), &end));
-            if (end == t.c_str()) throw input_error::at(path.string(), "line " + std::to_string(line_no), "'" + t + "' is not a number");
+            if (t.empty() || end != t.c_str() + t.size())
+                throw input_error::at(path.string(), "line " + std::to_string(line_no), "'" + t + "' is not a number");
         }
         out[id] = pcs;
     }
+    if (line_no == 0) throw input_error(path.string() + ": empty file (want sample_id PC1 .. PCk)");
     return out;
 }
 
@@ -127,16 +135,14 @@ std::vector<score_row> score(const score_options& o, const mpi::communicator& co
         genotype_source source(cohort, masks, comm);
         raw = score_cohort(cohort, source, w, comm);
         std::int64_t k = static_cast<std::int64_t>(reference.pc_weights.size()) - 1;
-        if (k > 0 && cohort.h5().exists("/pca/scores")) {
-            std::int64_t have = k;
-            try {
-                auto flat = detail::read_pcs(cohort, source.kept_samples(), have);
-                for (std::size_t i = 0; i < raw.raw.size(); ++i)
-                    pcs.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(k)),
-                                     flat.begin() + static_cast<std::ptrdiff_t>((i + 1) * static_cast<std::size_t>(k)));
-            } catch (const input_error&) {
-                log.warn(o.cohort.string(), ": /pca/scores has fewer than ", k, " components; ancestry_z is NA");
-            }
+        if (const std::int64_t have = k > 0 ? detail::pca_components(cohort) : 0; have >= k && k > 0) {
+            std::int64_t n = k;
+            auto flat = detail::read_pcs(cohort, source.kept_samples(), n);
+            for (std::size_t i = 0; i < raw.raw.size(); ++i)
+                pcs.emplace_back(flat.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(k)),
+                                 flat.begin() + static_cast<std::ptrdiff_t>((i + 1) * static_cast<std::size_t>(k)));
+        } else if (have > 0) {
+            log.warn(o.cohort.string(), ": /pca/scores has fewer than ", k, " components; ancestry_z is NA");
         }
         if (have_model) {
             auto known = cohort.covariate_names();
@@ -149,6 +155,9 @@ std::vector<score_row> score(const score_options& o, const mpi::communicator& co
                 const auto& name = model.covariate_names[c];
                 std::vector<double> all;
                 if (std::find(known.begin(), known.end(), name) != known.end()) all = cohort.covariate(name);
+                else if (name.rfind("PC", 0) != 0 || flat.empty())
+                    log.warn(o.cohort.string(), " has no covariate ", name, " of the model: every sample gets its training mean ",
+                             model.covariate_mean[c], " (absolute risks assume it)");
                 for (std::size_t i = 0; i < raw.raw.size(); ++i) {
                     double v = nan;
                     if (!all.empty()) v = all[static_cast<std::size_t>(source.kept_samples()[i])];

@@ -38,8 +38,12 @@ raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, 
         auto it = by_site.find({chrom, rec->pos + 1});
         if (it == by_site.end()) continue;
         int got = bcf_get_genotypes(reader.header(), rec.get(), &gt, &n_gt);
-        if (got <= 0) throw input_error::at(path.string(), reader.where(rec.get()), "no GT field");
         const int ploidy = got / static_cast<int>(ns);
+        if (got <= 0 || ploidy > 2) {
+            std::free(gt);
+            throw input_error::at(path.string(), reader.where(rec.get()),
+                                  got <= 0 ? "no GT field" : "a GT with more than two alleles (only haploid and diploid calls are supported)");
+        }
         for (auto k : it->second) {
             const auto& v = w.variants[k];
             int effect = -1, other = v.other_allele.empty() ? 0 : -1;

@@ -30,6 +30,7 @@ void read_clinical(const std::filesystem::path& path, const std::vector<std::str
     std::map<std::string, std::size_t> index;
     for (std::size_t i = 0; i < kept_names.size(); ++i) index[kept_names[i]] = i;
     std::size_t first_column = names.size();
+    std::map<std::string, std::int64_t> seen;  // sample id -> line
     while (std::getline(in, line)) {
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -49,6 +50,9 @@ void read_clinical(const std::filesystem::path& path, const std::vector<std::str
             throw input_error::at(path.string(), "line " + std::to_string(line_no),
                                   std::to_string(f.size()) + " fields, the header has " +
                                       std::to_string(names.size() - first_column + 1));
+        if (auto [at, fresh] = seen.emplace(f[0], line_no); !fresh)
+            throw input_error::at(path.string(), "line " + std::to_string(line_no),
+                                  "duplicate sample '" + f[0] + "' (also on line " + std::to_string(at->second) + ")");
         auto it = index.find(f[0]);
         if (it == index.end()) continue;
         for (std::size_t c = 1; c < f.size(); ++c) {
@@ -93,14 +97,23 @@ void shuffle(std::vector<std::int64_t>& v, std::mt19937_64& rng) {
 
 }  // namespace
 
+std::int64_t pca_components(const h5::cohort_reader& cohort) {
+    if (!cohort.h5().exists("/pca/scores")) return 0;
+    auto ds = h5::dataset::open(cohort.h5(), "/pca/scores");
+    const auto dims = ds.dims();
+    if (dims.size() != 2 || static_cast<std::int64_t>(dims[0]) != cohort.n_samples())
+        throw input_error(ds.where() + ": expected [n_samples, k] scores (" + std::to_string(cohort.n_samples()) +
+                          " samples); run precis pca again");
+    return static_cast<std::int64_t>(dims[1]);
+}
+
 std::vector<double> read_pcs(const h5::cohort_reader& cohort, const std::vector<std::int64_t>& kept, std::int64_t& k) {
-    if (!cohort.h5().exists("/pca/scores")) {
+    const std::int64_t have = pca_components(cohort);
+    if (have == 0) {
         k = 0;
         return {};
     }
     auto ds = h5::dataset::open(cohort.h5(), "/pca/scores");
-    auto dims = ds.dims();
-    const auto have = static_cast<std::int64_t>(dims.size() == 2 ? dims[1] : 0);
     if (k <= 0) k = std::min<std::int64_t>(have, 20);
     if (k > have)
         throw input_error(cohort.h5().where() + ": --pcs " + std::to_string(k) + " but /pca/scores has " +

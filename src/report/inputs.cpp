@@ -99,6 +99,8 @@ std::vector<score_entry> read_scores(const std::vector<std::filesystem::path>& f
             e.raw = t.number(f[1], "raw_score"), e.percentile = t.number(f[2], "percentile");
             e.z = t.number(f[3], "z"), e.ancestry_z = t.number(f[4], "ancestry_z");
             e.absolute_risk = t.number(f[5], "absolute_risk");
+            if (e.percentile < 0 || e.percentile > 100) t.bad("percentile " + f[2] + " outside [0, 100]");  // NA passes
+            if (e.absolute_risk < 0 || e.absolute_risk > 1) t.bad("absolute_risk " + f[5] + " outside [0, 1]");
             e.matched = t.integer(f[6], "matched_variants"), e.total = t.integer(f[7], "total_variants");
             e.where = file.string() + " " + t.where();
             if (auto it = seen.find(e.sample); it != seen.end())

@@ -47,6 +47,9 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
 /// imputed calls: a missingness indicator with a tiny sd, which explodes on held-out carriers).
 std::vector<std::array<double, 4>> fold_lut(const training_data& t, std::int64_t f);
 
+/// Components of the cohort's /pca/scores (0 when absent); input_error when it is not [n_samples, k].
+std::int64_t pca_components(const h5::cohort_reader& cohort);
+
 /// Reads the first `k` (all when k <= 0, at most 20) columns of /pca/scores for the kept samples;
 /// empty when the cohort has no /pca. Sets `k` to the number read.
 std::vector<double> read_pcs(const h5::cohort_reader& cohort, const std::vector<std::int64_t>& kept, std::int64_t& k);
