@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
@@ -142,7 +143,8 @@ bool vcf_reader::next(bcf1_t* rec, int unpack) {
         if (bcf_unpack(rec, unpack) < 0) throw input_error(where(rec) + ": cannot decode record");
         if (unpack & BCF_UN_STR)
             for (int a = 0; a < rec->n_allele; ++a)
-                if (rec->d.allele[a][0] == '\0') throw input_error(where(rec) + ": empty " + (a ? "ALT" : "REF") + " allele");
+                if (rec->d.allele[a][0] == '\0' || (a > 0 && std::string_view(rec->d.allele[a]) == "."))  // HTSlib reads an empty ALT as "."
+                    throw input_error(where(rec) + ": empty " + (a ? "ALT" : "REF") + " allele");
         return true;
     }
     return false;

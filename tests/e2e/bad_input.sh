@@ -57,6 +57,8 @@ printf "${header}chr1\t10\t.\tA\tG\n" >short_line.vcf
 expect_error 2 "short_line.vcf: record 1 (chr1:10): no FORMAT and sample columns" -- "$precis" convert --vcf short_line.vcf --out o.h5
 printf "${header}chr1\tabc\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n" >bad_pos.vcf
 expect_error 2 "bad_pos.vcf: record 1 (chr1:0): POS must be a positive integer" -- "$precis" convert --vcf bad_pos.vcf --out o.h5
+printf "${header}chr1\t10\t.\tA\t\t.\t.\t.\tGT\t0/1\t1/1\n" >empty_alt.vcf
+expect_error 2 "empty_alt.vcf: record 1 (chr1:10): empty ALT allele" -- "$precis" convert --vcf empty_alt.vcf --out o.h5
 printf 'chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\nchr1\t10\tG\tA\tnan\n' >nan_weight.txt
 expect_error 2 "nan_weight.txt: line 2: effect_weight 'nan' is not finite" -- "$precis" score --pgs nan_weight.txt --vcf good.vcf --out s.tsv
 printf 'chr_name\tchr_position\teffect_allele\teffect_weight\teffect_weight\nchr1\t10\tG\t1\t2\n' >two_weights.txt
@@ -68,7 +70,7 @@ expect_error 2 "ref.fa: not GFF3 or GTF" -- "$precis" annotate --ref ref.fa --ge
 printf '\033[31m\x01binary\n' >binary.tsv
 expect_error 2 "binary.tsv: line 1, column 1: no header" -- "$precis" convert --vcf good.vcf --phenotypes binary.tsv --out o.h5
 grep -q "$(printf '\033')" err.txt && fail "an escape sequence from the file reached the terminal" || pass "control characters of the file shown as ?"
-rm -f short_line.vcf bad_pos.vcf nan_weight.txt two_weights.txt ref.fa ref.fa.fai in.vcf.gz in.vcf.gz.tbi binary.tsv
+rm -f short_line.vcf bad_pos.vcf empty_alt.vcf nan_weight.txt two_weights.txt ref.fa ref.fa.fai in.vcf.gz in.vcf.gz.tbi binary.tsv
 # Same errors under MPI: one rank's message, exit 2, nothing hangs.
 expect_mpi_error 2 "bad_contig.vcf" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf bad_contig.vcf --out o.h5
 if ls -A | grep -q -e '^o\.' -e '^sim$' -e '^\.precis-partial'; then fail "partial output left: $(ls -A)"; else pass "no output left behind"; fi
