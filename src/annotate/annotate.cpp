@@ -137,6 +137,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     // peak memory is unchanged (the contig buffers dominate it).
     mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum on 64-bit
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    if (o.compression_level < -1 || o.compression_level > 9)
+        throw input_error("--compression-level must be -1 (HTSlib's default) or 0 to 9, got " + std::to_string(o.compression_level));
     require_readable_file(o.ref, "--ref");
     require_readable_file(o.genes, "--genes");
     require_readable_file(o.vcf, "--vcf");
@@ -328,7 +330,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             pool.push_back(std::move(b));
         }
         // The chunk's VCF lines as BGZF blocks of at most BGZF_BLOCK_SIZE input bytes (HTSlib's compressor,
-        // default level), in the parallel stage: compression runs on every thread.
+        // default level or --compression-level), in the parallel stage: compression runs on every thread.
         // Each record's .tbi entry comes from where its line ends in those blocks: the index is built while
         // writing, as HTSlib's on-the-fly indexing (bcftools --write-index), not by reading the output again.
         auto compress_chunk = [&](batch* b) {
@@ -345,7 +347,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             char block[BGZF_MAX_BLOCK_SIZE];
             for (std::size_t at = 0; at < b->text.size(); at += BGZF_BLOCK_SIZE) {
                 std::size_t len = std::min<std::size_t>(BGZF_BLOCK_SIZE, b->text.size() - at), out_len = sizeof block;
-                if (bgzf_compress(block, &out_len, b->text.data() + at, len, -1) != 0)
+                if (bgzf_compress(block, &out_len, b->text.data() + at, len, o.compression_level) != 0)
                     throw runtime_failure(vcf_part.string() + ": compression failed");
                 starts.push_back(b->compressed.size());
                 b->compressed.append(block, out_len);
@@ -468,7 +470,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         {
             const auto header_part = part_path(o.out, "header", 0);
             {
-                bgzf_ptr h(bgzf_open(header_part.c_str(), "w"));
+                char mode[3] = {'w', static_cast<char>(o.compression_level < 0 ? '\0' : '0' + o.compression_level), '\0'};
+                bgzf_ptr h(bgzf_open(header_part.c_str(), mode));
                 kstring_t text{0, 0, nullptr};
                 if (!h || bcf_hdr_format(out_header.get(), 0, &text) != 0) throw runtime_failure(o.out.string() + ": cannot write the header");
                 write_bgzf(h.get(), std::string(text.s, text.l), header_part);

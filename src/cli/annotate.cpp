@@ -19,12 +19,16 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
         ("findings", po::value<std::string>(), "reportable findings per sample (TSV, docs/annotate.md)")
         ("local-csq", po::bool_switch(), "no haplotype-aware consequences: do not combine phased alleles of one haplotype "
                                          "in the same codon or frame-restoring indels (INFO/HCSQ; as bcftools csq --local-csq)")
+        ("compression-level", po::value<int>()->default_value(-1),
+         "BGZF compression of the output VCF: -1 HTSlib's default (as bcftools), 0 none to 9 smallest; "
+         "lower levels write faster and larger files")
         ("strict", po::bool_switch(), "bad records (REF mismatch, unknown contig, symbolic allele) and malformed "
                                       "GFF3/GTF lines (or a missing parent) are input errors instead of being counted and skipped");
     po::positional_options_description positional;
     auto vm = parse("annotate",
                     "precis annotate --ref REF.fa --genes GENES.gff3 --vcf IN.vcf.gz --out OUT.vcf.gz [--known clinvar.vcf.gz] "
-                    "[--frequencies af.vcf.gz] [--panel genes.txt] [--tsv OUT.tsv] [--findings FINDINGS.tsv] [--local-csq] [--strict]",
+                    "[--frequencies af.vcf.gz] [--panel genes.txt] [--tsv OUT.tsv] [--findings FINDINGS.tsv] [--local-csq] [--strict] "
+                    "[--compression-level N]",
                     options, positional, {"ref", "genes", "vcf", "out"}, argc, argv,
                     {"out", "tsv", "findings"});
     if (!vm) return 0;
@@ -44,6 +48,7 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
     opts.strict = (*vm)["strict"].as<bool>();
     opts.haplotypes = !(*vm)["local-csq"].as<bool>();
     opts.threads = ctx.threads;
+    opts.compression_level = (*vm)["compression-level"].as<int>();
     auto summary = annotate::run(opts, ctx.comm.get(), ctx.log);
     ctx.log.info(summary.records, " records, ", summary.alleles, " alleles, ", summary.csq_entries, " CSQ entries, ",
                  summary.findings, " findings");

@@ -25,6 +25,7 @@ struct annotate_options {
     bool strict = false;                ///< bad records and GFF3 lines are input errors
     bool haplotypes = true;             ///< combine phased alleles per haplotype (HCSQ; needs samples)
     int threads = 1;
+    int compression_level = -1;         ///< BGZF level of the output: -1 HTSlib's default (6), 0 (none) to 9
 };
 
 /// What a run saw, summed over ranks (valid on every rank).
