@@ -193,7 +193,12 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     } else {
         genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
     }
-    gene_model genes = read_gene_model(o.genes, contig_names, o.strict);
+    std::vector<std::int64_t> contig_lengths;
+    {
+        const io::fasta_reader fasta(o.ref);  // the .fai
+        for (const auto& name : contig_names) contig_lengths.push_back(fasta.contig_length(name));
+    }
+    gene_model genes = read_gene_model(o.genes, contig_names, o.strict, contig_lengths);
     malloc_trim(0);  // the reader's temporaries (several times the model's size) go back to the system
     const auto& gs = genes.summary();
     const auto malformed = gs.skipped.count("malformed line") ? gs.skipped.at("malformed line") : 0;

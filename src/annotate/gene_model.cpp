@@ -237,11 +237,13 @@ private:
 
 // The transcripts of the file (and the counts in `summary`); the reader's temporaries are gone on return.
 std::vector<transcript> parse_transcripts(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
-                                          bool strict, gene_model_summary& summary) {
+                                          const std::vector<std::int64_t>& contig_lengths, bool strict,
+                                          gene_model_summary& summary) {
     std::unique_ptr<BGZF, bgzf_closer> file(bgzf_open(path.c_str(), "r"));
     if (!file) throw input_error(path.string() + ": cannot open the gene annotation");
     auto skip = [&](const std::string& reason, const std::string& example) {
-        if (strict && reason == "missing parent") throw input_error(path.string() + ": " + example + ": missing parent");
+        if (strict && (reason == "missing parent" || reason == "past the contig's end"))
+            throw input_error(path.string() + ": " + example + ": " + reason);
         ++summary.skipped[reason];
         if (summary.examples.size() < 5) summary.examples.push_back(reason + ": " + example);
     };
@@ -367,7 +369,9 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
     ks_free(&line);
     if (rc < -1) throw input_error(path.string() + ": read error after line " + std::to_string(number));
 
-    std::unordered_set<std::string_view> contigs(known_contigs.begin(), known_contigs.end());
+    std::unordered_map<std::string_view, std::int64_t> contigs;  // name -> length (-1: unknown)
+    for (std::size_t i = 0; i < known_contigs.size(); ++i)
+        contigs.emplace(known_contigs[i], i < contig_lengths.size() ? contig_lengths[i] : -1);
     std::unordered_set<std::string_view> gene_ids;
     std::vector<transcript> out;
     for (const auto& [key, raw] : txs.in_order()) {
@@ -414,7 +418,8 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
         auto tagged = [&](std::string_view tag) { return tags.find(tag) != std::string_view::npos; };
         t.canonical = tagged("Ensembl_canonical") || tagged("RefSeq Select") || tagged("MANE");
         t.mane = tagged("MANE_Select") || tagged("MANE Select");
-        if (!contigs.count(t.contig)) {
+        const auto contig = contigs.find(t.contig);
+        if (contig == contigs.end()) {
             skip("contig absent from the FASTA", where + " on " + t.contig);
             continue;
         }
@@ -424,6 +429,11 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
             continue;
         }
         std::sort(t.exons.begin(), t.exons.end(), [](const span& x, const span& y) { return x.begin < y.begin; });
+        if (contig->second >= 0 && t.exons.back().end > contig->second) {
+            skip("past the contig's end", where + ": ends at " + std::to_string(t.exons.back().end) + ", " + t.contig + " has " +
+                                              std::to_string(contig->second) + " bases");
+            continue;
+        }
         if (!r.cds.empty()) {
             std::int64_t len = 0;
             t.cds_begin = r.cds.front().begin;
@@ -454,7 +464,7 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
 }  // namespace
 
 gene_model read_gene_model(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
-                           bool strict) {
+                           bool strict, const std::vector<std::int64_t>& contig_lengths) {
     gene_model_summary summary;
     // Parsed on a thread of its own, so that the reader's temporaries (several times the model's size) and
     // the parsed copy live in that thread's malloc arena; the model is then copied into this thread's arena,
@@ -465,7 +475,7 @@ gene_model read_gene_model(const std::filesystem::path& path, const std::vector<
     std::exception_ptr failure;
     std::thread([&] {
         try {
-            parsed = parse_transcripts(path, known_contigs, strict, summary);
+            parsed = parse_transcripts(path, known_contigs, contig_lengths, strict, summary);
         } catch (...) {
             failure = std::current_exception();
         }

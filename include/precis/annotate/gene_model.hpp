@@ -78,8 +78,9 @@ private:
 /// Transcripts on contigs not in `known_contigs` (the FASTA's), without exons, with a missing parent,
 /// or with a CDS whose length is not a multiple of 3 (unless tagged cds_end_NF, cds_start_NF or
 /// mRNA_end_NF) are skipped and counted in summary(); malformed lines are counted and skipped, or throw
-/// input_error naming the file and line when `strict`.
+/// input_error naming the file and line when `strict`. With `contig_lengths` (parallel to
+/// `known_contigs`), transcripts reaching past their contig's end are skipped too (an error when `strict`).
 gene_model read_gene_model(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
-                           bool strict);
+                           bool strict, const std::vector<std::int64_t>& contig_lengths = {});
 
 }  // namespace precis::annotate

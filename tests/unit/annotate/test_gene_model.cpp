@@ -69,6 +69,23 @@ TEST(gene_model, ensembl_gff3_with_skips) {
     EXPECT_THROW(read_gene_model(path, {"chr1", "chr2"}, true), input_error);
 }
 
+// With the contig lengths, a transcript reaching past its contig's end is skipped (strict: an error).
+TEST(gene_model, transcripts_past_the_contig_end) {
+    const char* gff3 =
+        "chr1\tx\tgene\t101\t1000\t.\t+\t.\tID=gene:G1;Name=ABC1\n"
+        "chr1\tx\tmRNA\t101\t1000\t.\t+\t.\tID=transcript:T1;Parent=gene:G1\n"
+        "chr1\tx\texon\t101\t1000\t.\t+\t.\tParent=transcript:T1\n"
+        "chr1\tx\tmRNA\t101\t500\t.\t+\t.\tID=transcript:T2;Parent=gene:G1\n"
+        "chr1\tx\texon\t101\t500\t.\t+\t.\tParent=transcript:T2\n";
+    auto path = write("past_end.gff3", gff3);
+    gene_model m = read_gene_model(path, {"chr1"}, false, {900});
+    ASSERT_EQ(m.transcripts().size(), 1u);
+    EXPECT_EQ(m.transcripts()[0].id, "T2");
+    EXPECT_EQ(m.summary().skipped.at("past the contig's end"), 1);
+    EXPECT_EQ(read_gene_model(path, {"chr1"}, false, {1000}).transcripts().size(), 2u);
+    EXPECT_THROW(read_gene_model(path, {"chr1"}, true, {900}), input_error);
+}
+
 TEST(gene_model, overlap_queries) {
     auto path = write("ens2.gff3", ensembl_gff3);
     gene_model m = read_gene_model(path, {"chr1", "chr2"}, false);
