@@ -14,6 +14,15 @@
 
 namespace {
 
+// `bases` of `name` when it has the length the .fai gives (-1: the .fai lacks it), else input_error.
+std::string checked_length(std::string bases, std::int64_t expected, const std::filesystem::path& path, const std::string& name) {
+    if (static_cast<std::int64_t>(bases.size()) != expected)
+        throw precis::input_error(path.string() + ": sequence " + name + " has " + std::to_string(bases.size()) +
+                                  " bases but the .fai says " + (expected < 0 ? std::string("nothing") : std::to_string(expected)) +
+                                  " (rebuild the index)");
+    return bases;
+}
+
 // Upper case (a vectorisable pass), then the non-printable characters (e.g. '\r') dropped when any.
 void upper_printable(std::string& bases) {
     unsigned char odd = 0;
@@ -123,10 +132,7 @@ genome_map load_genome(const std::filesystem::path& path, std::vector<std::strin
     while (still_wanted > 0 && stream.next(name, bases, want)) {
         if (wanted && !wanted->count(name)) continue;
         auto len = lengths.find(name);
-        if (len == lengths.end() || len->second != static_cast<std::int64_t>(bases.size()))
-            throw input_error(path.string() + ": sequence " + name + " has " + std::to_string(bases.size()) +
-                              " bases but the .fai says " + (len == lengths.end() ? std::string("nothing") : std::to_string(len->second)) +
-                              " (rebuild the index)");
+        bases = checked_length(std::move(bases), len == lengths.end() ? -1 : len->second, path, name);
         if (genome.emplace(name, std::move(bases)).second) --still_wanted;
         bases = std::string();
     }
@@ -162,12 +168,6 @@ std::string reference_stream::load(const std::string& contig) {
     // Streaming reads every contig before the one asked for: worth it only when those are shorter than it
     // (the next contig of a sorted VCF). Otherwise faidx reads this one where the index puts it, in
     // slices (a one-chromosome VCF of chromosome 22 used to read the 2.9 Gb before it).
-    auto checked = [&](std::string bases) {
-        if (static_cast<std::int64_t>(bases.size()) != expected)
-            throw input_error(m_path.string() + ": sequence " + contig + " has " + std::to_string(bases.size()) +
-                              " bases but the .fai says " + std::to_string(expected) + " (rebuild the index)");
-        return bases;
-    };
     std::int64_t before = 0;
     for (int i = m_state->stream ? m_next : 0; i < index && before <= expected; ++i) before += m_lengths[static_cast<std::size_t>(i)];
     if ((m_state->stream && index < m_next) || before > expected) {
@@ -176,7 +176,7 @@ std::string reference_stream::load(const std::string& contig) {
         constexpr std::int64_t slice = std::int64_t{1} << 24;
         for (std::int64_t from = 0; from < expected; from += slice) bases += m_state->fasta.fetch(contig, from, from + slice);
         upper_printable(bases);
-        return checked(std::move(bases));
+        return checked_length(std::move(bases), expected, m_path, contig);
     }
     if (!m_state->stream) {
         m_state->file.reset(bgzf_open(m_path.c_str(), "r"));
@@ -190,7 +190,7 @@ std::string reference_stream::load(const std::string& contig) {
         if (!m_state->stream->next(name, bases, want))
             throw input_error(m_path.string() + ": sequence " + contig + " not found where the .fai puts it (rebuild the index)");
         ++m_next;
-        if (name == contig) return checked(std::move(bases));
+        if (name == contig) return checked_length(std::move(bases), expected, m_path, contig);
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "precis/core/error.hpp"
+#include "precis/core/log.hpp"
 #include "precis/mpi/communicator.hpp"
 #include "version.hpp"
 
@@ -56,12 +57,9 @@ const command* find(const char* name) {
     return nullptr;
 }
 
-// An error message as the terminal should show it: control characters (from a binary file quoted in the
-// message: escape sequences, NULs, line breaks) become '?', and the message is one line of at most 2000
-// bytes.
-std::string printable(std::string message) {
-    for (char& c : message)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+// An error message as the terminal should show it: precis::printable, one line of at most 2000 bytes.
+std::string error_text(const char* what) {
+    std::string message = precis::printable(what);
     if (message.size() > 2000) message = message.substr(0, 2000) + "...";
     return message;
 }
@@ -104,7 +102,7 @@ int main(int argc, char** argv) {
         try {
             return cmd->run(argc - 1, argv + 1, MPI_COMM_NULL);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "precis %s: error: %s\n", cmd->name, printable(e.what()).c_str());
+            std::fprintf(stderr, "precis %s: error: %s\n", cmd->name, error_text(e.what()).c_str());
             return precis::exit_code_for(e);
         }
     }
@@ -116,7 +114,7 @@ int main(int argc, char** argv) {
         code = cmd->run(argc - 1, argv + 1, MPI_COMM_WORLD);
     } catch (const std::exception& e) {
         code = precis::exit_code_for(e);
-        message = printable(e.what());
+        message = error_text(e.what());
     }
     if (message.empty()) return code;
     if (world.size() == 1) {

@@ -28,6 +28,12 @@ double logger::elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
 }
 
+std::string printable(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return text;
+}
+
 void logger::write(log_level level, const std::string& message) const {
     if (!enabled(level)) return;
     static constexpr const char* tags[] = {"error: ", "warning: ", "", ""};
@@ -38,10 +44,7 @@ void logger::write(log_level level, const std::string& message) const {
         std::snprintf(prefix, sizeof prefix, "[precis %s %.1fs rank %d] ", m_command.c_str(), elapsed(), m_rank);
     std::string line = prefix;
     line += tags[static_cast<int>(level)];
-    const std::size_t from = line.size();
-    line += message;
-    for (auto c = line.begin() + static_cast<std::ptrdiff_t>(from); c != line.end(); ++c)  // text quoted from a binary file
-        if (static_cast<unsigned char>(*c) < 0x20 || *c == 0x7f) *c = '?';
+    line += printable(message);
     line += '\n';
     // One write(2) per line so that lines from threads and ranks do not interleave.
     [[maybe_unused]] auto n = ::write(STDERR_FILENO, line.data(), line.size());

@@ -12,6 +12,10 @@ enum class log_level { error = 0, warn = 1, info = 2, debug = 3 };
 /// Parses "error", "warn", "info" or "debug"; throws input_error otherwise.
 log_level parse_log_level(std::string_view name);
 
+/// `text` as a terminal should show it: control characters (escape sequences, NULs, line breaks quoted
+/// from a binary input file) become '?'.
+std::string printable(std::string text);
+
 /// Writes diagnostics to stderr as `[precis convert 1.2s] message` (rank 0) or
 /// `[precis convert 1.2s rank 3] message`. Info and debug lines are written by rank 0 only;
 /// warnings and errors by every rank. Thread-safe: each line is a single write.
