@@ -1,5 +1,6 @@
 #include "precis/io/vcf.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string_view>
@@ -111,18 +112,22 @@ void vcf_reader::set_region(int tid, std::int64_t begin, std::int64_t end) {
 
 bool vcf_reader::read_raw(bcf1_t* rec) {
     int rc = 0;
+    const bool text = hts_get_format(m_file.get())->format == vcf;
     if (!m_index && !m_tbx) {
-        rc = bcf_read(m_file.get(), m_header.get(), rec);
+        rc = text ? hts_getline(m_file.get(), '\n', &m_line) : bcf_read(m_file.get(), m_header.get(), rec);
     } else if (!m_itr) {
         return false;
     } else if (m_index) {
         rc = bcf_itr_next(m_file.get(), m_itr.get(), rec);
     } else {
         rc = tbx_itr_next(m_file.get(), m_tbx.get(), m_itr.get(), &m_line);
-        if (rc >= 0 && vcf_parse(&m_line, m_header.get(), rec) < 0) rc = -2;
     }
     if (rc == -1) return false;
     ++m_records;
+    if (text && rc >= 0) {
+        check_columns();
+        if (vcf_parse(&m_line, m_header.get(), rec) < 0) rc = -2;
+    }
     if (rc < -1 || rec->errcode)
         throw input_error(m_path.string() + ": record " + std::to_string(m_records) + ": " +
                           bcf_error_text(rec->errcode));
@@ -131,6 +136,24 @@ bool vcf_reader::read_raw(bcf1_t* rec) {
         throw input_error(where(rec) + ": no FORMAT and sample columns, but the header names " +
                           std::to_string(bcf_hdr_nsamples(m_header.get())) + " samples (a truncated line?)");
     return true;
+}
+
+// HTSlib drops sample columns beyond the header's samples without a word: a line with more columns than
+// the header names is refused (trailing tabs aside).
+void vcf_reader::check_columns() const {
+    std::string_view line(m_line.s, m_line.l);
+    while (!line.empty() && (line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    const auto columns = static_cast<std::size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
+    // (A header subset by bcf_hdr_set_samples still describes the file's columns by its original count.)
+    const auto samples = static_cast<std::size_t>(m_header->keep_samples ? m_header->nsamples_ori : bcf_hdr_nsamples(m_header.get()));
+    const std::size_t most = samples > 0 ? 9 + samples : 9;
+    if (columns <= most) return;
+    const auto tab = line.find('\t'), tab2 = line.find('\t', tab + 1);
+    const std::string at = tab == std::string_view::npos ? "" : " (" + std::string(line.substr(0, std::min<std::size_t>(tab, 64))) + ":" +
+                                                                    std::string(line.substr(tab + 1, std::min<std::size_t>(tab2 - tab - 1, 20))) + ")";
+    throw input_error(m_path.string() + ": record " + std::to_string(m_records) + at + ": " + std::to_string(columns) +
+                      " columns, but the header names " + std::to_string(samples) + " samples (" + std::to_string(most) +
+                      " columns at most): the extra values would be lost");
 }
 
 bool vcf_reader::next(bcf1_t* rec, int unpack) {

@@ -55,6 +55,9 @@ expect_error 2 "--causal 100 exceeds" -- "$precis" simulate --out-dir sim --samp
 # Records and tables that parse but cannot be right.
 printf "${header}chr1\t10\t.\tA\tG\n" >short_line.vcf
 expect_error 2 "short_line.vcf: record 1 (chr1:10): no FORMAT and sample columns" -- "$precis" convert --vcf short_line.vcf --out o.h5
+# HTSlib drops sample columns beyond the header's without a word; precis refuses them.
+printf "${header}chr1\t10\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0/0\n" >extra_column.vcf
+expect_error 2 "extra_column.vcf: record 1 (chr1:10): 12 columns, but the header names 2 samples" -- "$precis" convert --vcf extra_column.vcf --out o.h5
 printf "${header}chr1\tabc\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n" >bad_pos.vcf
 expect_error 2 "bad_pos.vcf: record 1 (chr1:0): POS must be a positive integer" -- "$precis" convert --vcf bad_pos.vcf --out o.h5
 printf "${header}chr1\t10\t.\tA\t\t.\t.\t.\tGT\t0/1\t1/1\n" >empty_alt.vcf

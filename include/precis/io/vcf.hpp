@@ -49,6 +49,7 @@ public:
 
 private:
     bool read_raw(bcf1_t* rec);
+    void check_columns() const;  // of the text line in m_line
 
     std::filesystem::path m_path;
     hts_file_ptr m_file;
