@@ -64,7 +64,8 @@ read -r shared dlp rdb dse nrel fm o1 o2 _ <<<"$(awk -f tests/e2e/glm_compare.aw
 cmp -s "$work/gw1.disease.glm.logistic.hybrid" "$work/gw2.disease.glm.logistic.hybrid" && gw_same=yes || gw_same=no
 # R glm as the arbiter where precis and plink2 differ (bench/glm_arbiter.sh).
 r_check="(Rscript not installed)"
-command -v Rscript >/dev/null && r_check=$(bash bench/glm_arbiter.sh "$work" | sed "s/^/  /")
+command -v Rscript >/dev/null && r_check=$(bash bench/glm_arbiter.sh "$work" "$work/gw1.disease.glm.logistic.hybrid" \
+  "$work/plgw.disease.glm.logistic.hybrid" "$work/split.vcf.gz" "$world/phenotypes.tsv" "$world/covariates.tsv" | sed "s/^/  /")
 
 # score
 measure plink2_score_t1 -- plink2 "${pl[@]}" --score "$work/plink_score.txt" 1 2 3 cols=+scoresums \
@@ -135,9 +136,10 @@ $(row precis_score_2 "precis score, 2 ranks x 1 thread" plink2_score_t1)
 Agreement:
 - gwas, $shared variants with a p-value in both: max |delta log10 p| = $dlp; max relative delta beta = $rdb
   ($nrel variants >= 1e-4); max |delta beta| / SE = $dse; FIRTH? differs on $fm; NA only in precis / plink2:
-  $o1 / $o2; precis 1 rank = 2 ranks: $gw_same. R \`glm\` (disease ~ dosage + age + sex, epsilon 1e-14) as the
-  arbiter on the 50 logistic variants whose p differ most and 250 at random (Debian's plink2 v2.00a3.5 fits
-  logistic regressions in single precision and has no option for double):
+  $o1 / $o2; precis 1 rank = 2 ranks: $gw_same. R as the arbiter (bench/glm_arbiter.sh: disease ~ dosage + age +
+  sex by \`glm\`, epsilon 1e-14, or by brglm2's Firth fit where both tools used Firth) on the 50 variants whose p
+  differ most, the 50 whose beta differ most and 200 at random (Debian's plink2 v2.00a3.5 fits in single
+  precision and has no option for double):
 $r_check
 - score: max |precis - plink2| of the per-sample sums = $sc_abs (largest |sum| $sc_max); 1 rank = 2 ranks: $sc_same.
 - pca (1 rank vs plink2 approx):

@@ -45,6 +45,10 @@ cmp -s "$work/precis1.disease.glm.logistic.hybrid" "$work/precis2.disease.glm.lo
 read -r shared dlp rdb dse nrel fm o1 o2 _ <<<"$(awk -f tests/e2e/glm_compare.awk \
   "$work/precis1.disease.glm.logistic.hybrid" "$work/plink.disease.glm.logistic.hybrid")"
 firth=$(awk -F'\t' '$7 == "Y"' "$work/precis1.disease.glm.logistic.hybrid" | wc -l)
+# R as the arbiter where precis and plink2 differ (bench/glm_arbiter.sh; needs R with brglm2: setup.sh --bench).
+r_check="(Rscript not installed)"
+command -v Rscript >/dev/null && r_check=$(bash bench/glm_arbiter.sh "$work" "$work/precis1.disease.glm.logistic.hybrid" \
+  "$work/plink.disease.glm.logistic.hybrid" "$world/split.vcf.gz" "$world/phenotypes.tsv" "$world/covariates.tsv")
 
 t_pl=$(median plink2 2)
 t_p1=$(median precis_1rank 2)
@@ -71,4 +75,10 @@ process tree) are the steadier comparison.
 Agreement on the $shared variants both report with a p-value: max |delta log10 p| = $dlp; max relative
 delta beta = $rdb ($nrel variants >= 1e-4); max |delta beta| / SE = $dse; FIRTH? differs on $fm; NA rows
 only in precis / only in plink2: $o1 / $o2. precis output at 1 and 2 ranks: $same.
+
+R as the arbiter (bench/glm_arbiter.sh: disease ~ dosage + age + sex by \`glm\`, epsilon 1e-14, or by brglm2's
+Firth fit where both tools used Firth) on the 50 variants whose p differ most, the 50 whose beta differ most
+and 200 at random. plink2 $(plink2 --version | head -1 | cut -d' ' -f2) fits in single precision and has no option for double:
+
+$r_check
 EOT

@@ -26,10 +26,11 @@ packages=(
   # headless Chromium and a font for precis report PDFs and its rendering tests
   chromium fonts-dejavu-core
 )
-# Only for benchmarks (scripts/bench.sh passes --bench): R with glmnet, snpEff, the other aligners and
-# callers, and E. coli 536 (bowtie-examples) as the second genome of bench/align.sh.
+# Only for benchmarks (scripts/bench.sh passes --bench): R with glmnet and brglm2 (the Firth fits of
+# bench/glm_arbiter.sh), snpEff, the other aligners and callers, and E. coli 536 (bowtie-examples) as the
+# second genome of bench/align.sh.
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(r-base-core r-cran-glmnet snpeff minimap2 snap-aligner freebayes bowtie-examples)
+  packages+=(r-base-core r-cran-glmnet r-cran-brglm2 snpeff minimap2 snap-aligner freebayes bowtie-examples)
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
