@@ -2,6 +2,7 @@
 #include "precis/align/detail/fastq_batches.hpp"
 
 #include <htslib/bgzf.h>
+#include <htslib/hfile.h>
 #include <htslib/sam.h>
 
 #include <tbb/parallel_invoke.h>
@@ -18,6 +19,20 @@ std::string base_name(const std::string& name) {
         return name.substr(0, name.size() - 2);
     return name;
 }
+
+namespace {
+
+// HTSlib reads compressed text through BGZF and uncompressed text straight from the hFILE (fp.hfile, not
+// fp.bgzf): positions and seeks go to whichever the file uses.
+bool plain_text(const htsFile* f) { return f->format.compression == no_compression; }
+
+std::int64_t tell(htsFile* f) { return plain_text(f) ? static_cast<std::int64_t>(htell(f->fp.hfile)) : bgzf_tell(f->fp.bgzf); }
+
+bool seek(htsFile* f, std::int64_t offset) {
+    return plain_text(f) ? hseek(f->fp.hfile, static_cast<off_t>(offset), SEEK_SET) >= 0 : bgzf_seek(f->fp.bgzf, offset, SEEK_SET) >= 0;
+}
+
+}  // namespace
 
 batch_reader::batch_reader(const std::filesystem::path& path) : m_path(path) {
     require_readable_file(path, "FASTQ");
@@ -56,7 +71,7 @@ bool batch_reader::next(read_record* rec) {
 void batch_reader::go_to(std::int64_t index, std::int64_t voffset, bool seekable) {
     if (index == m_index) return;
     if (seekable) {
-        if (bgzf_seek(m_file->fp.bgzf, voffset, SEEK_SET) < 0)
+        if (!seek(m_file.get(), voffset))
             throw input_error(m_path.string() + ": cannot seek to record " + std::to_string(index + 1));
         m_index = index;
         return;
@@ -115,7 +130,7 @@ batch_plan plan_batches(const std::filesystem::path& r1, const std::filesystem::
     // Both files at once (one task each): this pass runs before any mapping, on one rank.
     auto scan = [&](batch_reader& r, file_scan& out) {
         while (true) {
-            if (out.records % batch == 0) out.offsets.push_back(plan.seekable ? bgzf_tell(r.m_file->fp.bgzf) : 0);
+            if (out.records % batch == 0) out.offsets.push_back(plan.seekable ? tell(r.m_file.get()) : 0);
             if (!r.next(nullptr)) break;
             ++out.records;
             if (b) out.names.push_back(name_hash(r.current_name()));

@@ -125,6 +125,10 @@ bad() {  # bad TEXT ARGS...: align with ARGS must fail with TEXT and leave no ba
   [ ! -e bad.bam ] && ! ls -a | grep -q 'precis-partial' || fail "partial output left for '$text'"
 }
 zcat r1.fq.gz >r1.fq && zcat r2.fq.gz >r2.fq
+# Plain (uncompressed) FASTQ at 2 ranks: ranks seek to their batches in the text file.
+mpiexec -n 2 "$precis" align --ref $ref --reads1 r1.fq --reads2 r2.fq --out plain2.bam \
+  --read-group '@RG\tID:P1\tSM:P0001' --threads 1 --batch 500 --quiet
+cmp -s t2.sam <(samtools view plain2.bam) && pass "plain FASTQ at 2 ranks == 1 rank" || fail "plain FASTQ at 2 ranks differs"
 head -n 4001 r1.fq | sed '$ s/.*/@cut/' | bgzip >trunc.fq.gz
 bad "truncated or malformed" --reads1 trunc.fq.gz
 printf '@a\nACGT\n+\nII\n' | bgzip >malformed.fq.gz
