@@ -107,6 +107,9 @@ design build_design(const h5::cohort_reader& cohort, const gwas_options& o, gwas
             throw input_error(o.cohort.string() + ": phenotype '" + o.phenotype + "' has " +
                               std::to_string(result.n_cases) + " cases and " + std::to_string(result.n_controls) +
                               " controls among the usable samples; logistic regression needs both");
+    } else if (std::all_of(d.y.begin(), d.y.end(), [&](double v) { return v == d.y.front(); })) {
+        throw input_error(o.cohort.string() + ": phenotype '" + o.phenotype + "' is constant over the " +
+                          std::to_string(n) + " usable samples; there is nothing to regress");
     }
 
     // Intercept, then each predictor centred and scaled to unit variance (plink2 --covar-variance-standardize).

@@ -79,6 +79,9 @@ expect_error 2 "--model logistic needs a 0/1 phenotype" -- "$precis" gwas --coho
 expect_error 2 "needs /pca/scores" -- "$precis" gwas --cohort cohort.h5 --phenotype disease --pcs 2 --out bad
 expect_error 2 "--model" -- "$precis" gwas --cohort cohort.h5 --phenotype disease --model probit --out bad
 expect_error 2 "no such file" -- "$precis" gwas --cohort missing.h5 --phenotype disease --out bad
+awk 'BEGIN {FS = OFS = "\t"} FNR == 1 {print $1, "flat"; next} {print $1, 3}' world/phenotypes.tsv >flat.tsv
+"$precis" convert --vcf world/cohort.vcf.gz --phenotypes flat.tsv --out flat.h5 --quiet || fail "convert flat"
+expect_error 2 "phenotype 'flat' is constant over the 1500 usable samples" -- "$precis" gwas --cohort flat.h5 --phenotype flat --out bad
 expect_mpi_error 2 "no phenotype 'height'" -- timeout 120 mpiexec -n 2 "$precis" gwas --cohort cohort.h5 \
   --phenotype height --out bad
 if ls -A | grep -q -e '^bad\.' -e '^\.precis-partial'; then fail "partial output left: $(ls -A)"; else pass "no output left behind"; fi
