@@ -2,6 +2,7 @@
 #include "precis/model/risk_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
@@ -125,6 +126,36 @@ void write_model(const risk_model& m, const std::filesystem::path& path) {
     out.commit();
 }
 
+namespace {
+
+// The numbers score and report compute with: a damaged or hand-edited model is refused, never turned
+// into percentiles or risks computed from nothing.
+void check_values(const risk_model& m, const std::string& where) {
+    auto bad = [&](const std::string& what) { throw input_error(where + ": " + what); };
+    auto all_finite = [](const std::vector<double>& v) { return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }); };
+    if (m.family != "binomial" && m.family != "gaussian") bad("unknown family '" + m.family + "' (binomial or gaussian)");
+    if (!std::isfinite(m.intercept)) bad("the intercept is not a finite number");
+    for (std::size_t i = 0; i < m.variants.size(); ++i) {
+        const auto& w = m.variants[i];
+        if (!std::isfinite(w.weight)) bad("/variants/weight " + std::to_string(i) + " is not a finite number");
+        if (w.pos < 1) bad("/variants/pos " + std::to_string(i) + " is not a positive position");
+    }
+    if (!all_finite(m.covariate_weights) || !all_finite(m.covariate_mean) || !all_finite(m.covariate_sd))
+        bad("/covariates holds a value that is not a finite number");
+    if (m.reference_scores.empty()) bad("/reference/scores is empty: percentiles would have no reference");
+    if (!all_finite(m.reference_scores) || !std::is_sorted(m.reference_scores.begin(), m.reference_scores.end()))
+        bad("/reference/scores must be finite and sorted ascending");
+    if (!std::isfinite(m.reference_mean) || !(m.reference_sd >= 0) || !std::isfinite(m.reference_sd))
+        bad("/reference mean or sd is not a finite number (sd >= 0)");
+    if (!all_finite(m.pc_weights) || !(m.pc_residual_sd >= 0) || !std::isfinite(m.pc_residual_sd))
+        bad("/reference pc_weights or pc_residual_sd is not a finite number");
+    if (!std::isfinite(m.calibration.intercept) || !std::isfinite(m.calibration.slope))
+        bad("/calibration intercept or slope is not a finite number");
+    if (!std::isnan(m.test_auc.auc) && !(m.test_auc.auc >= 0 && m.test_auc.auc <= 1)) bad("/metrics auc is outside 0..1");
+}
+
+}  // namespace
+
 risk_model read_model(const std::filesystem::path& path) {
     require_readable_file(path, "--model");
     auto f = h5::file::open(path);
@@ -148,6 +179,11 @@ risk_model read_model(const std::filesystem::path& path) {
     auto effect = get_strings(v, "effect_allele"), other = get_strings(v, "other_allele");
     auto pos = get<std::int64_t>(v, "pos");
     auto weight = get<double>(v, "weight"), freq = get<double>(v, "effect_allele_frequency");
+    for (std::size_t n : {chrom.size(), ref.size(), alt.size(), effect.size(), other.size(), weight.size(), freq.size()})
+        if (n != pos.size())
+            throw input_error(where + ": the /variants datasets differ in length (" + std::to_string(pos.size()) + " positions, " +
+                              std::to_string(weight.size()) + " weights, " + std::to_string(chrom.size()) + " contigs, " +
+                              std::to_string(effect.size()) + " effect alleles)");
     for (std::size_t i = 0; i < pos.size(); ++i)
         m.variants.push_back({chrom.at(i), pos[i], ref.at(i), alt.at(i), effect.at(i), other.at(i), weight.at(i),
                               freq.at(i)});
@@ -157,6 +193,10 @@ risk_model read_model(const std::filesystem::path& path) {
     m.covariate_weights = get<double>(c, "weight");
     m.covariate_mean = get<double>(c, "mean");
     m.covariate_sd = get<double>(c, "sd");
+    for (std::size_t n : {m.covariate_weights.size(), m.covariate_mean.size(), m.covariate_sd.size()})
+        if (n != m.covariate_names.size())
+            throw input_error(where + ": the /covariates datasets differ in length (" + std::to_string(m.covariate_names.size()) +
+                              " names, " + std::to_string(m.covariate_weights.size()) + " weights)");
 
     auto p = h5::group::open(f, "path");
     m.alpha = p.double_attribute("alpha");
@@ -200,6 +240,7 @@ risk_model read_model(const std::filesystem::path& path) {
     } else if (m.model_type != "elastic-net") {
         throw input_error(where + ": unknown model_type '" + m.model_type + "'");
     }
+    check_values(m, where);
     return m;
 }
 

@@ -1,9 +1,12 @@
 // PGS Catalog scoring files: our writer's output parses back; missing columns and bad rows name the line.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "precis/core/error.hpp"
 #include "precis/model/pgs_file.hpp"
@@ -108,6 +111,35 @@ TEST_F(pgs_test, model_round_trip_and_version_check) {
     EXPECT_DOUBLE_EQ(percentile(r.reference_scores, 0.0), 50.0);
     EXPECT_DOUBLE_EQ(percentile(r.reference_scores, 5.0), 100.0);
     EXPECT_THROW(read_model(write("not hdf5")), input_error);
+}
+
+TEST_F(pgs_test, model_values_are_checked_on_reading) {
+    risk_model good;
+    good.variants = {{"chr1", 100, "A", "G", "G", "A", 0.25, 0.1}};
+    good.reference_scores = {-1, 0, 1};
+    good.calibration = {0.1, 0.9, true};
+    write_model(good, dir / "good.h5");
+    EXPECT_NO_THROW(read_model(dir / "good.h5"));
+    auto refused = [&](auto&& edit, const std::string& text) {
+        risk_model m = good;
+        edit(m);
+        write_model(m, dir / "bad.h5");
+        try {
+            read_model(dir / "bad.h5");
+            ADD_FAILURE() << "accepted: " << text;
+        } catch (const input_error& e) {
+            EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        }
+    };
+    refused([](risk_model& m) { m.variants[0].weight = std::nan(""); }, "/variants/weight 0 is not a finite number");
+    refused([](risk_model& m) { m.variants[0].pos = 0; }, "/variants/pos 0");
+    refused([](risk_model& m) { m.reference_scores.clear(); }, "/reference/scores is empty");
+    refused([](risk_model& m) { m.reference_scores = {1, 0}; }, "sorted ascending");
+    refused([](risk_model& m) { m.family = "poisson"; }, "unknown family 'poisson'");
+    refused([](risk_model& m) { m.intercept = std::numeric_limits<double>::infinity(); }, "intercept");
+    refused([](risk_model& m) { m.calibration.slope = std::nan(""); }, "/calibration");
+    refused([](risk_model& m) { m.test_auc.auc = 7; }, "/metrics auc");
+    refused([](risk_model& m) { m.covariate_names = {"age"}; }, "/covariates datasets differ in length");
 }
 
 }  // namespace precis::model
