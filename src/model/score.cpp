@@ -42,8 +42,8 @@ detail::raw_scores score_cohort(const h5::cohort_reader& cohort, const genotype_
         if (it == by_site.end()) continue;
         for (auto k : it->second) {
             const auto& v = w.variants[k];
-            bool direct = v.effect_allele == rows.alt[r] && (v.other_allele.empty() || v.other_allele == rows.ref[r]);
-            bool swapped = v.effect_allele == rows.ref[r] && (v.other_allele.empty() || v.other_allele == rows.alt[r]);
+            bool direct = detail::same_bases(v.effect_allele, rows.alt[r]) && (v.other_allele.empty() || detail::same_bases(v.other_allele, rows.ref[r]));
+            bool swapped = detail::same_bases(v.effect_allele, rows.ref[r]) && (v.other_allele.empty() || detail::same_bases(v.other_allele, rows.alt[r]));
             if (used[k] || !(direct || swapped)) continue;
             used[k] = 1, match[j] = static_cast<std::int64_t>(k), flipped[j] = !direct;
             ++out.matched;

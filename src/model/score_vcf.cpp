@@ -41,17 +41,22 @@ raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, 
         const int ploidy = got / static_cast<int>(ns);
         if (got <= 0 || ploidy > 2) {
             std::free(gt);
-            throw input_error::at(path.string(), reader.where(rec.get()),
-                                  got <= 0 ? "no GT field" : "a GT with more than two alleles (only haploid and diploid calls are supported)");
+            throw input_error(reader.where(rec.get()) + ": " +
+                              (got <= 0 ? "no GT field" : "a GT with more than two alleles (only haploid and diploid calls are supported)"));
         }
         for (auto k : it->second) {
             const auto& v = w.variants[k];
             int effect = -1, other = v.other_allele.empty() ? 0 : -1;
-            for (int a = 0; a < rec->n_allele; ++a) {
-                if (v.effect_allele == rec->d.allele[a]) effect = a;
-                if (!v.other_allele.empty() && v.other_allele == rec->d.allele[a]) other = a;
+            for (int a = 0; a < rec->n_allele; ++a) {  // bases compare case-insensitively (VCF)
+                if (same_bases(v.effect_allele, rec->d.allele[a])) effect = a;
+                if (!v.other_allele.empty() && same_bases(v.other_allele, rec->d.allele[a])) other = a;
             }
-            if (effect < 0 || other < 0 || seen[k]) continue;
+            if (effect < 0 || other < 0) continue;
+            if (seen[k]) {
+                std::free(gt);
+                throw input_error(reader.where(rec.get()) + ": a second record for the weighted variant " + v.chrom + ":" +
+                                  std::to_string(v.pos) + " " + v.effect_allele + " (duplicate records: which genotype is right?)");
+            }
             seen[k] = 1;
             ++out.matched;
             for (std::size_t s = 0; s < ns; ++s) {
@@ -60,8 +65,15 @@ raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, 
                 for (int p = 0; p < ploidy; ++p) {
                     int32_t a = gt[s * static_cast<std::size_t>(ploidy) + static_cast<std::size_t>(p)];
                     if (a == bcf_int32_vector_end) break;
-                    if (bcf_gt_is_missing(a)) missing = true;
-                    else dosage += bcf_gt_allele(a) == effect;
+                    if (bcf_gt_is_missing(a)) {
+                        missing = true;
+                    } else if (bcf_gt_allele(a) >= rec->n_allele) {
+                        std::free(gt);
+                        throw input_error(reader.where(rec.get()) + ": GT of sample " + out.samples[s] + " names allele " +
+                                          std::to_string(bcf_gt_allele(a)) + ", which the record does not have");
+                    } else {
+                        dosage += bcf_gt_allele(a) == effect;
+                    }
                 }
                 const double d = missing ? missing_dosage(v) : dosage;
                 out.raw[s] += v.weight * d;
@@ -78,7 +90,7 @@ raw_scores score_vcf(const std::filesystem::path& path, const score_weights& w, 
         if (!contigs.count(normalise_contig(v.chrom))) continue;
         if (!absent_is_reference || !w.reference_allele_known) continue;  // unmatched: contributes nothing
         ++absent, ++out.matched;
-        double dosage = v.effect_allele == v.ref ? 2.0 : 0.0;
+        double dosage = same_bases(v.effect_allele, v.ref) ? 2.0 : 0.0;
         for (std::size_t s = 0; s < ns; ++s) {
             out.raw[s] += v.weight * dosage;
             if (contributions) used[s].emplace_back(k, dosage);

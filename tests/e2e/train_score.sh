@@ -55,6 +55,20 @@ paste s1.tsv spgs.tsv | awk -F'\t' 'NR > 1 {d = $2 - $10; if (d < 0) d = -d; if 
 "$precis" score --model model.h5 --vcf sim/patients/P0001.truth.vcf.gz --out patient.tsv --quiet
 awk -F'\t' 'NR == 2 && $1 == "P0001" && $7 == $8 && $6 != "NA" {ok = 1} END {exit !ok}' patient.tsv &&
   pass "patient VCF scored: $(tail -1 patient.tsv)" || fail "patient.tsv: $(cat patient.tsv)"
+# A weighted variant the patient carries, written in lower case: the same score. Twice, or with a GT naming
+# an allele the record lacks: exit 2 naming the record.
+zcat sim/patients/P0001.truth.vcf.gz >p.vcf
+site=$(awk -F'\t' 'NR == FNR {if ($1 !~ /^#/ && $1 != "chr_name") want[$1 ":" $2] = 1; next}
+  !/^#/ && (($1 ":" $2) in want) {print $1 ":" $2; exit}' pgs.txt p.vcf)
+[ -n "$site" ] || fail "the patient carries no weighted variant"
+edit() { awk -F'\t' -v site="$site" "BEGIN {OFS = \"\\t\"} $1" p.vcf >"$2"; }
+edit '($1 ":" $2) == site {$4 = tolower($4); $5 = tolower($5)} {print}' lower.vcf
+"$precis" score --model model.h5 --vcf lower.vcf --out lower.tsv --quiet
+[ "$(cut -f2 lower.tsv)" = "$(cut -f2 patient.tsv)" ] && pass "lower-case alleles score the same" || fail "lower-case alleles: $(cat lower.tsv)"
+edit '{print} ($1 ":" $2) == site {print}' dup.vcf
+expect_error 2 "dup.vcf: record" -- "$precis" score --model model.h5 --vcf dup.vcf --out x.tsv
+edit '($1 ":" $2) == site {$10 = "0/5"} {print}' gt5.vcf
+expect_error 2 "names allele 5, which the record does not have" -- "$precis" score --model model.h5 --vcf gt5.vcf --out x.tsv
 
 # plink2 --score on the PGS file (without frequencies, so missing genotypes count 0 on both sides). plink2
 # prints 6 significant digits (chrchang/plink-ng#248), so sums are compared to that precision.
