@@ -31,6 +31,8 @@ cohort_reader cohort_reader::open(const std::filesystem::path& path, MPI_Comm co
     dataset names = dataset::open(f, "/contigs/name");
     dataset lengths = dataset::open(f, "/contigs/length");
     auto n_contigs = names.dims().at(0);
+    if (lengths.dims() != std::vector<std::uint64_t>{n_contigs})
+        throw input_error(name + ": /contigs/length and /contigs/name differ in length");
     auto contig_names = read_strings(names, 0, n_contigs, mode);
     std::vector<std::int64_t> contig_lengths(n_contigs);
     lengths.read(contig_lengths.data(), {0}, {n_contigs}, mode);
@@ -41,6 +43,10 @@ cohort_reader cohort_reader::open(const std::filesystem::path& path, MPI_Comm co
     if (dims.size() != 2 || dims[1] != r.m_samples.size() || r.m_flags->matrix().dims() != dims)
         throw input_error(name + ": /calldata/dosage, /calldata/gt_flags and /samples/id disagree in shape");
     r.m_n_variants = static_cast<std::int64_t>(dims[0]);
+    for (const char* v : {"/variants/chrom", "/variants/pos", "/variants/id", "/variants/ref", "/variants/alt"})
+        if (auto d = dataset::open(f, v).dims(); d.size() != 1 || d[0] != dims[0])
+            throw input_error(name + ": " + v + " has " + std::to_string(d.empty() ? 0 : d[0]) + " values, /calldata/dosage " +
+                              std::to_string(dims[0]) + " rows");
     return r;
 }
 

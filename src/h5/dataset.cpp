@@ -135,7 +135,7 @@ void dataset::read_raw(hid_t mem_type, void* data, const std::vector<std::uint64
         if (numeric != (have == H5T_INTEGER || have == H5T_FLOAT) || (!numeric && want != have))
             throw input_error(where() + ": holds " + (have == H5T_STRING ? "text" : "values of another type") + " where " +
                               (numeric ? "numbers" : "text") + " belong (not a file precis wrote?)");
-        throw runtime_failure(where() + ": read failed");
+        throw input_error(where() + ": cannot read its data (a damaged or truncated file?)");
     }
 }
 

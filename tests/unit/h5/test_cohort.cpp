@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <hdf5.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -81,4 +83,44 @@ TEST(Cohort, WriterReaderRoundTrip) {
     EXPECT_EQ(bmi[4], 20.0);
     EXPECT_THROW(r.phenotype("height"), precis::input_error);
     EXPECT_THROW(r.read_dosage({0, nv + 1}, {0, 1}, block.data()), precis::runtime_failure);
+}
+
+// A cohort whose /variants datasets disagree with /calldata/dosage (a damaged or hand-edited file) is
+// refused on opening, naming the dataset: an input error, not a read beyond an extent later.
+TEST(Cohort, ShapesAreCheckedOnOpening) {
+    fs::path dir = fs::temp_directory_path() / ("precis_test_cohort_shapes_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    fs::path path = dir / "c.h5";
+    cohort_layout layout;
+    layout.samples = {"A", "B"};
+    layout.contigs = {{"chr1", 5000}};
+    layout.n_variants = 3;
+    layout.id_width = layout.ref_width = layout.alt_width = 1;
+    {
+        cohort_writer w(path, MPI_COMM_NULL, layout);
+        variant_rows rows;
+        for (std::int64_t v = 0; v < 3; ++v) rows.push_back("chr1", ".", "A", "T", v + 1);
+        std::vector<std::int8_t> dosage(6, 1), flags(6, 0);
+        w.write_variants(0, rows);
+        w.write_genotypes(0, 3, dosage.data(), flags.data());
+        w.close();
+    }
+    EXPECT_NO_THROW(cohort_reader::open(path));
+    {  // /variants/pos one value short
+        hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        ASSERT_GE(f, 0);
+        ASSERT_GE(H5Ldelete(f, "/variants/pos", H5P_DEFAULT), 0);
+        hsize_t n = 2;
+        hid_t space = H5Screate_simple(1, &n, nullptr);
+        hid_t d = H5Dcreate2(f, "/variants/pos", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        ASSERT_GE(d, 0);
+        H5Dclose(d), H5Sclose(space), H5Fclose(f);
+    }
+    try {
+        cohort_reader::open(path);
+        ADD_FAILURE() << "a short /variants/pos was accepted";
+    } catch (const precis::input_error& e) {
+        EXPECT_NE(std::string(e.what()).find("/variants/pos has 2 values, /calldata/dosage 3 rows"), std::string::npos) << e.what();
+    }
+    fs::remove_all(dir);
 }
