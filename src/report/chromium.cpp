@@ -91,9 +91,15 @@ void print_pdf(const std::filesystem::path& chromium, const std::filesystem::pat
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     const std::string log = (profile.path / "chromium.log").string();
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    // Its own process group, so that a timeout kills Chromium's helper processes too.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
     pid_t pid = 0;
-    int rc = ::posix_spawn(&pid, chromium.c_str(), &actions, nullptr, argv.data(), environ);
+    int rc = ::posix_spawn(&pid, chromium.c_str(), &actions, &attributes, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
     if (rc != 0) throw runtime_failure(chromium.string() + ": cannot start: " + std::strerror(rc));
     int status = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
@@ -102,7 +108,7 @@ void print_pdf(const std::filesystem::path& chromium, const std::filesystem::pat
         if (got == pid) break;
         if (got < 0 && errno != EINTR) throw runtime_failure(chromium.string() + ": waitpid failed");
         if (std::chrono::steady_clock::now() > deadline) {
-            ::kill(pid, SIGKILL);
+            ::kill(-pid, SIGKILL);
             ::waitpid(pid, &status, 0);
             throw runtime_failure(chromium.string() + ": no PDF of " + html_file.string() + " after " +
                                   std::to_string(timeout_seconds) + " s (killed)");
