@@ -6,7 +6,44 @@
 
 namespace precis::report {
 
-std::string html(std::string_view s) {
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no surrogates, at most
+// U+10FFFF), 0 when there is none.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const unsigned char c = b(0);
+    if (c < 0x80) return 1;
+    const std::size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((b(k) & 0xc0) != 0x80) return 0;
+    if ((c == 0xe0 && b(1) < 0xa0) || (c == 0xed && b(1) > 0x9f) || (c == 0xf0 && b(1) < 0x90) || (c == 0xf4 && b(1) > 0x8f)) return 0;
+    return n;
+}
+
+// `s` with every byte that does not start a well-formed UTF-8 sequence replaced by U+FFFD: report text
+// comes from input files, and JSON (RFC 8259) and the pages are UTF-8.
+std::string valid_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const std::size_t n = utf8_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(s.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string html(std::string_view text) {
+    const std::string s = valid_utf8(text);
     std::string out;
     out.reserve(s.size());
     for (char c : s) {
@@ -22,7 +59,8 @@ std::string html(std::string_view s) {
     return out;
 }
 
-std::string json_string(std::string_view s) {
+std::string json_string(std::string_view text) {
+    const std::string s = valid_utf8(text);
     std::string out = "\"";
     for (unsigned char c : s) {
         switch (c) {

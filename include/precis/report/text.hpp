@@ -8,7 +8,8 @@
 
 namespace precis::report {
 
-/// HTML/XML text and attribute escaping: & < > " ' become entities.
+/// HTML/XML text and attribute escaping: & < > " ' become entities. Both escapers replace bytes that are
+/// not well-formed UTF-8 (text from input files) with U+FFFD: the pages and the JSON are UTF-8.
 std::string html(std::string_view s);
 
 /// A JSON string literal (with quotes): " \ and control characters escaped, < > & as \u003c \u003e

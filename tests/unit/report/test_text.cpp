@@ -21,6 +21,15 @@ TEST(json_escape, quotes_controls_and_html_characters) {
     EXPECT_EQ(json_string(std::string("\x01", 1)), "\"\\u0001\"");
 }
 
+TEST(json_escape, invalid_utf8_becomes_the_replacement_character) {
+    EXPECT_EQ(json_string("P\xff\xfe" "01"), "\"P\xEF\xBF\xBD\xEF\xBF\xBD" "01\"");
+    EXPECT_EQ(json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"), "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");  // kept
+    EXPECT_EQ(json_string("\xc0\xaf"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong '/'
+    EXPECT_EQ(json_string("\xed\xa0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // a surrogate
+    EXPECT_EQ(json_string("ab\xe2\x82"), "\"ab\xEF\xBF\xBD\xEF\xBF\xBD\"");  // cut short
+    EXPECT_EQ(html("<\xff>"), "&lt;\xEF\xBF\xBD&gt;");
+}
+
 TEST(numbers, fixed_and_json) {
     EXPECT_EQ(fixed(0.12345, 2), "0.12");
     EXPECT_EQ(fixed(-0.001, 2), "0.00");
