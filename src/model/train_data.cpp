@@ -31,6 +31,7 @@ void read_clinical(const std::filesystem::path& path, const std::vector<std::str
     for (std::size_t i = 0; i < kept_names.size(); ++i) index[kept_names[i]] = i;
     std::size_t first_column = names.size();
     std::map<std::string, std::int64_t> seen;  // sample id -> line
+    std::size_t matched = 0;
     while (std::getline(in, line)) {
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -41,6 +42,12 @@ void read_clinical(const std::filesystem::path& path, const std::vector<std::str
         if (line_no == 1) {
             if (f.size() < 2) throw input_error::at(path.string(), "line 1", "need a sample id column and a feature");
             for (std::size_t c = 1; c < f.size(); ++c) {
+                // Features are matched by name when scoring: each name must be unique among the features.
+                if (f[c].empty())
+                    throw input_error::at(path.string(), "line 1", "column " + std::to_string(c + 1) + " has no name");
+                if (std::find(names.begin(), names.end(), f[c]) != names.end())
+                    throw input_error::at(path.string(), "line 1",
+                                          "column '" + f[c] + "' is named twice (in this file, or as a --covariates or PC name)");
                 names.push_back(f[c]);
                 columns.emplace_back(kept_names.size(), nan);
             }
@@ -55,6 +62,7 @@ void read_clinical(const std::filesystem::path& path, const std::vector<std::str
                                   "duplicate sample '" + f[0] + "' (also on line " + std::to_string(at->second) + ")");
         auto it = index.find(f[0]);
         if (it == index.end()) continue;
+        ++matched;
         for (std::size_t c = 1; c < f.size(); ++c) {
             if (f[c].empty() || f[c] == "NA" || f[c] == "NaN" || f[c] == ".") continue;
             char* end = nullptr;
@@ -66,6 +74,9 @@ void read_clinical(const std::filesystem::path& path, const std::vector<std::str
         }
     }
     if (line_no == 0) throw input_error::at(path.string(), "line 1", "empty file");
+    if (matched == 0 && !kept_names.empty())
+        throw input_error(path.string() + ": no sample id of its first column is a sample of the cohort (e.g. '" +
+                          kept_names.front() + "')");
 }
 
 // Standardisation of a dosage column over n fitting samples with c[g] calls of dosage g, the rest missing and

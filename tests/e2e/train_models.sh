@@ -42,6 +42,17 @@ awk -F'\t' 'NR == 2 && $6 > 0 && $6 < 1 {ok = 1} END {exit !ok}' mlp_patient.tsv
 expect_error 2 "--genomic no needs" -- "$precis" train --cohort cohort.h5 --phenotype disease --genomic no \
   --model mlp --out bad.h5
 expect_error 2 "--model forest" -- "$precis" train --cohort cohort.h5 --phenotype disease --model forest --out bad.h5
+# Clinical feature names are matched when scoring: an empty or repeated name, or one a --covariates entry
+# already has, is refused; so is a file none of whose ids is a cohort sample.
+sed '1s/environment/age/' clinical.tsv >clin_age.tsv
+expect_error 2 "clin_age.tsv: line 1: column 'age' is named twice" -- "$precis" train --cohort cohort.h5 \
+  --phenotype disease --covariates age --clinical clin_age.tsv --out bad.h5
+awk 'BEGIN {FS = OFS = "\t"} {print $1, NR == 1 ? "" : 1, $2}' clinical.tsv >clin_noname.tsv
+expect_error 2 "clin_noname.tsv: line 1: column 2 has no name" -- "$precis" train --cohort cohort.h5 \
+  --phenotype disease --clinical clin_noname.tsv --out bad.h5
+sed '2,$ s/^/x/' clinical.tsv >clin_ids.tsv
+expect_error 2 "clin_ids.tsv: no sample id of its first column is a sample of the cohort" -- "$precis" train \
+  --cohort cohort.h5 --phenotype disease --clinical clin_ids.tsv --out bad.h5
 
 # Clinical only: no variants, the clinical feature and age carry the model.
 "$precis" train --cohort cohort.h5 --phenotype disease --covariates age --clinical clinical.tsv --genomic no \
