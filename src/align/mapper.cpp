@@ -611,6 +611,7 @@ namespace {
 bool rescue(const genome_index& index, const mapper_options& o, const parasail_matrix_t* matrix,
             const alignment& anchor, const std::string& mate_fwd, const insert_model& model, alignment& out) {
     const int L = static_cast<int>(mate_fwd.size());
+    if (L == 0) return false;  // an empty read (e.g. trimmed away) stays unmapped
     const contig& c = index.contigs()[static_cast<std::size_t>(anchor.contig)];
     std::int64_t wb, we;
     bool mate_rev = !anchor.reverse;

@@ -129,6 +129,12 @@ zcat r1.fq.gz >r1.fq && zcat r2.fq.gz >r2.fq
 mpiexec -n 2 "$precis" align --ref $ref --reads1 r1.fq --reads2 r2.fq --out plain2.bam \
   --read-group '@RG\tID:P1\tSM:P0001' --threads 1 --batch 500 --quiet
 cmp -s t2.sam <(samtools view plain2.bam) && pass "plain FASTQ at 2 ranks == 1 rank" || fail "plain FASTQ at 2 ranks differs"
+# A read trimmed to nothing: unmapped, its mate aligned as usual.
+awk 'NR == 2 || NR == 4 {print ""; next} {print}' r1.fq >empty1.fq
+"$precis" align --ref $ref --reads1 empty1.fq --reads2 r2.fq --out empty.bam --quiet || fail "align with an empty read"
+first=$(head -1 empty1.fq | cut -c2- | cut -d' ' -f1)
+[ "$(samtools view -f 0x44 empty.bam | awk -v n="${first%/1}" '$1 == n' | wc -l)" -eq 1 ] &&
+  pass "an empty read is reported unmapped" || fail "empty read: $(samtools view empty.bam | awk -v n="${first%/1}" '$1 == n')"
 head -n 4001 r1.fq | sed '$ s/.*/@cut/' | bgzip >trunc.fq.gz
 bad "truncated or malformed" --reads1 trunc.fq.gz
 printf '@a\nACGT\n+\nII\n' | bgzip >malformed.fq.gz
