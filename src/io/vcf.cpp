@@ -124,8 +124,9 @@ bool vcf_reader::read_raw(bcf1_t* rec) {
     }
     if (rc == -1) return false;
     ++m_records;
+    std::size_t columns = 0;  // of a text line, counted before HTSlib parses it
     if (text && rc >= 0) {
-        check_columns();
+        columns = column_count();
         if (vcf_parse(&m_line, m_header.get(), rec) < 0) rc = -2;
     }
     if (rc < -1 || rec->errcode)
@@ -135,25 +136,20 @@ bool vcf_reader::read_raw(bcf1_t* rec) {
     if (rec->n_fmt == 0 && bcf_hdr_nsamples(m_header.get()) > 0)
         throw input_error(where(rec) + ": no FORMAT and sample columns, but the header names " +
                           std::to_string(bcf_hdr_nsamples(m_header.get())) + " samples (a truncated line?)");
+    // HTSlib drops sample columns beyond the header's without a word. (A header subset by
+    // bcf_hdr_set_samples still describes the file's columns by its original count.)
+    const auto samples = static_cast<std::size_t>(m_header->keep_samples ? m_header->nsamples_ori : bcf_hdr_nsamples(m_header.get()));
+    if (const std::size_t most = 9 + samples; columns > most)
+        throw input_error(where(rec) + ": " + std::to_string(columns) + " columns, but the header names " + std::to_string(samples) +
+                          " samples (" + std::to_string(most) + " columns at most): the extra values would be lost");
     return true;
 }
 
-// HTSlib drops sample columns beyond the header's samples without a word: a line with more columns than
-// the header names is refused (trailing tabs aside).
-void vcf_reader::check_columns() const {
+// Tab-separated columns of the text line in m_line, trailing tabs aside.
+std::size_t vcf_reader::column_count() const {
     std::string_view line(m_line.s, m_line.l);
     while (!line.empty() && (line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
-    const auto columns = static_cast<std::size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
-    // (A header subset by bcf_hdr_set_samples still describes the file's columns by its original count.)
-    const auto samples = static_cast<std::size_t>(m_header->keep_samples ? m_header->nsamples_ori : bcf_hdr_nsamples(m_header.get()));
-    const std::size_t most = samples > 0 ? 9 + samples : 9;
-    if (columns <= most) return;
-    const auto tab = line.find('\t'), tab2 = line.find('\t', tab + 1);
-    const std::string at = tab == std::string_view::npos ? "" : " (" + std::string(line.substr(0, std::min<std::size_t>(tab, 64))) + ":" +
-                                                                    std::string(line.substr(tab + 1, std::min<std::size_t>(tab2 - tab - 1, 20))) + ")";
-    throw input_error(m_path.string() + ": record " + std::to_string(m_records) + at + ": " + std::to_string(columns) +
-                      " columns, but the header names " + std::to_string(samples) + " samples (" + std::to_string(most) +
-                      " columns at most): the extra values would be lost");
+    return static_cast<std::size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
 }
 
 bool vcf_reader::next(bcf1_t* rec, int unpack) {

@@ -3,7 +3,6 @@
 #include "precis/model/pgs_file.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -123,8 +122,6 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
         if (v.pos < 1) throw input_error::at(file, "line " + std::to_string(line_no), "chr_position must be >= 1");
         v.effect_allele = fields[static_cast<std::size_t>(c_effect)];
         if (c_other >= 0) v.other_allele = fields[static_cast<std::size_t>(c_other)];
-        for (std::string* a : {&v.effect_allele, &v.other_allele})  // bases are case-insensitive; cohorts store upper case
-            for (char& c : *a) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         v.weight = number(c_weight, "effect_weight");
         if (std::abs(v.weight) > 1e9)  // sums of such weights overflow
             throw input_error::at(file, "line " + std::to_string(line_no),

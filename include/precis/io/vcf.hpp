@@ -49,7 +49,7 @@ public:
 
 private:
     bool read_raw(bcf1_t* rec);
-    void check_columns() const;  // of the text line in m_line
+    std::size_t column_count() const;
 
     std::filesystem::path m_path;
     hts_file_ptr m_file;
