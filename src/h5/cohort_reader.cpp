@@ -67,6 +67,17 @@ variant_rows cohort_reader::read_variants(mpi::index_range rows, transfer mode) 
     out.alt = read_strings(dataset::open(*m_file, "/variants/alt"), at, n, mode);
     out.pos.resize(n);
     dataset::open(*m_file, "/variants/pos").read(out.pos.data(), {at}, {n}, mode);
+    // Positions come from convert, which refuses both; only an edited file gets here.
+    auto bad = [&](std::uint64_t i, const std::string& why) {
+        return input_error(m_file->file_name() + ": /variants/pos[" + std::to_string(at + i) +
+                           "] = " + std::to_string(out.pos[i]) + " " + why);
+    };
+    for (std::uint64_t i = 0; i < n; ++i) {
+        if (out.pos[i] < 1) throw bad(i, "is not a position (they start at 1)");
+        if (i > 0 && out.pos[i] < out.pos[i - 1] && out.chrom[i] == out.chrom[i - 1])
+            throw bad(i, "comes after " + std::to_string(out.pos[i - 1]) + " on " + out.chrom[i] +
+                             " (variants must be sorted by position)");
+    }
     return out;
 }
 

@@ -124,3 +124,43 @@ TEST(Cohort, ShapesAreCheckedOnOpening) {
     }
     fs::remove_all(dir);
 }
+
+// Positions below 1 or out of order (only a hand-edited file has them) are refused when rows are read,
+// naming the dataset element, so export never writes an invalid VCF and qc/score never report them.
+TEST(Cohort, PositionsAreCheckedOnReading) {
+    fs::path dir = fs::temp_directory_path() / ("precis_test_cohort_pos_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    auto write = [&](const fs::path& path, std::vector<std::int64_t> pos) {
+        cohort_layout layout;
+        layout.samples = {"A"};
+        layout.contigs = {{"chr1", 5000}, {"chr2", 5000}};
+        layout.n_variants = 3;
+        layout.id_width = layout.ref_width = layout.alt_width = 1;
+        cohort_writer w(path, MPI_COMM_NULL, layout);
+        variant_rows rows;
+        rows.push_back("chr1", ".", "A", "T", pos[0]);
+        rows.push_back("chr1", ".", "A", "T", pos[1]);
+        rows.push_back("chr2", ".", "A", "T", pos[2]);
+        std::vector<std::int8_t> dosage(3, 1), flags(3, 0);
+        w.write_variants(0, rows);
+        w.write_genotypes(0, 3, dosage.data(), flags.data());
+        w.close();
+    };
+    auto message = [](const fs::path& path) -> std::string {
+        try {
+            cohort_reader::open(path).read_variants({0, 3});
+        } catch (const precis::input_error& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    write(dir / "ok.h5", {7, 9, 2});  // a new contig starts again from low positions
+    EXPECT_EQ(message(dir / "ok.h5"), "accepted");
+    write(dir / "zero.h5", {7, 9, 0});
+    EXPECT_NE(message(dir / "zero.h5").find("/variants/pos[2] = 0 is not a position"), std::string::npos)
+        << message(dir / "zero.h5");
+    write(dir / "order.h5", {9, 7, 2});
+    EXPECT_NE(message(dir / "order.h5").find("/variants/pos[1] = 7 comes after 9 on chr1"), std::string::npos)
+        << message(dir / "order.h5");
+    fs::remove_all(dir);
+}
