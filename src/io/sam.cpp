@@ -31,13 +31,18 @@ void sam_reader::set_region(int tid, std::int64_t begin, std::int64_t end) {
     if (!m_index) throw runtime_failure(m_path.string() + ": region query without an index");
     m_itr.reset(sam_itr_queryi(m_index.get(), tid, begin, end));
     if (!m_itr) throw input_error(m_path.string() + ": cannot query reference " + std::to_string(tid));
+    m_region = std::string(sam_hdr_tid2name(m_header.get(), tid)) + ":" + std::to_string(begin + 1) + "-" +
+               std::to_string(end);
 }
 
 bool sam_reader::next(bam1_t* rec) {
     int rc = m_itr ? sam_itr_next(m_file.get(), m_itr.get(), rec) : sam_read1(m_file.get(), m_header.get(), rec);
     if (rc == -1) return false;
     ++m_records;
-    if (rc < -1) throw input_error(m_path.string() + ": record " + std::to_string(m_records) + ": malformed or truncated");
+    if (rc < -1)
+        throw input_error(m_path.string() + ": " +
+                          (m_region.empty() ? "record " + std::to_string(m_records) + ": malformed or truncated"
+                                            : "a malformed or truncated record in " + m_region));
     return true;
 }
 

@@ -101,6 +101,7 @@ void vcf_reader::set_region(int tid, std::int64_t begin, std::int64_t end) {
     if (!m_index && !m_tbx) throw runtime_failure(m_path.string() + ": region query without an index");
     m_region_begin = begin;
     m_region_end = end;
+    m_in_region = true;
     if (m_index) {
         m_itr.reset(bcf_itr_queryi(m_index.get(), tid, begin, end));
     } else {
@@ -129,9 +130,19 @@ bool vcf_reader::read_raw(bcf1_t* rec) {
         columns = column_count();
         if (vcf_parse(&m_line, m_header.get(), rec) < 0) rc = -2;
     }
-    if (rc < -1 || rec->errcode)
-        throw input_error(m_path.string() + ": record " + std::to_string(m_records) + ": " +
-                          bcf_error_text(rec->errcode));
+    if (rc < -1 || rec->errcode) {
+        // The record did not parse; in a region its CHROM:POS come from the text line (whose tabs the
+        // parser may have turned into NULs).
+        std::string name = "record " + std::to_string(m_records);
+        if (m_in_region && text) {
+            const std::string_view line(m_line.s, m_line.l), separators("\t\0", 2);
+            auto tab = line.find_first_of(separators);
+            name = std::string(line.substr(0, line.find_first_of(separators, tab + 1)));
+            if (tab < name.size()) name[tab] = ':';
+            if (name.size() > 60) name = name.substr(0, 60) + "...";
+        }
+        throw input_error(m_path.string() + ": " + name + ": " + bcf_error_text(rec->errcode));
+    }
     if (rec->pos < 0) throw input_error(where(rec) + ": POS must be a positive integer");
     if (rec->n_fmt == 0 && bcf_hdr_nsamples(m_header.get()) > 0)
         throw input_error(where(rec) + ": no FORMAT and sample columns, but the header names " +
@@ -170,8 +181,9 @@ bool vcf_reader::next(bcf1_t* rec, int unpack) {
 }
 
 std::string vcf_reader::where(const bcf1_t* rec) const {
-    return m_path.string() + ": record " + std::to_string(m_records) + " (" + bcf_seqname_safe(m_header.get(), rec) +
-           ":" + std::to_string(rec->pos + 1) + ")";
+    std::string locus = std::string(bcf_seqname_safe(m_header.get(), rec)) + ":" + std::to_string(rec->pos + 1);
+    if (m_in_region) return m_path.string() + ": " + locus;
+    return m_path.string() + ": record " + std::to_string(m_records) + " (" + locus + ")";
 }
 
 vcf_writer::vcf_writer(const std::filesystem::path& path, const bcf_hdr_t* header, int threads)

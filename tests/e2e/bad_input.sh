@@ -76,5 +76,14 @@ grep -q "$(printf '\033')" err.txt && fail "an escape sequence from the file rea
 rm -f short_line.vcf bad_pos.vcf empty_alt.vcf nan_weight.txt two_weights.txt ref.fa ref.fa.fai in.vcf.gz in.vcf.gz.tbi binary.tsv
 # Same errors under MPI: one rank's message, exit 2, nothing hangs.
 expect_mpi_error 2 "bad_contig.vcf" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf bad_contig.vcf --out o.h5
+# A rank reading a region of an indexed file names the record by CHROM:POS (a record count would start
+# at its region, not at the file's start), for a record that parses and for one that does not.
+{ printf "${header}"; for i in $(seq 1 3000); do printf "chr1\t$i\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n"; done; } >big.vcf
+sed -i 's/length=1000>/length=5000>/' big.vcf
+sed 's/^chr1\t2900\t\(.*\)1\/1$/chr1\t2900\t\10\/7/' big.vcf | bgzip >bad_gt.vcf.gz && bcftools index -t bad_gt.vcf.gz
+expect_mpi_error 2 "bad_gt.vcf.gz: chr1:2900: GT of sample B names an allele" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf bad_gt.vcf.gz --out o.h5
+sed 's/^chr1\t2950\t.*/chr1\t2950\t.\tA\tG\t.\t.\t.\tGT:XX\t0\/1\t1\/1/' big.vcf | bgzip >bad_tag.vcf.gz && bcftools index -t bad_tag.vcf.gz
+expect_mpi_error 2 "bad_tag.vcf.gz: chr1:2950: " -- timeout 120 mpiexec -n 2 "$precis" convert --vcf bad_tag.vcf.gz --out o.h5
+rm big.vcf bad_gt.vcf.gz* bad_tag.vcf.gz*
 if ls -A | grep -q -e '^o\.' -e '^sim$' -e '^\.precis-partial'; then fail "partial output left: $(ls -A)"; else pass "no output left behind"; fi
 finish

@@ -74,5 +74,13 @@ samtools reheader norg.sam P0001.bam > norg.bam && samtools index norg.bam
 expect_error 2 "norg.bam: no sample name" -- "$precis" call --ref w/reference.fa --bam norg.bam --out x.vcf.gz
 expect_error 2 "already comes from another --bam" -- "$precis" call --ref w/reference.fa --bam P0001.bam --bam P0001.bam --out x.vcf.gz
 expect_mpi_error 2 "noindex.bam: no index" -- mpiexec -n 2 "$precis" call --ref w/reference.fa --bam noindex.bam --out x.vcf.gz
+# Damaged compressed data mid-file: the same message (naming the region, not a rank's record count) at
+# 1 and 2 ranks.
+cp P0001.bam damaged.bam && cp P0001.bam.bai damaged.bam.bai
+printf 'XXXXXXXX' | dd of=damaged.bam bs=1 seek=$(($(stat -c %s damaged.bam) / 2)) conv=notrunc status=none
+expect_error 2 "damaged.bam: a malformed or truncated record in chr" -- "$precis" call --ref w/reference.fa --bam damaged.bam --out x.vcf.gz --quiet
+one_rank=$(tail -1 err.txt)
+expect_mpi_error 2 "damaged.bam: a malformed or truncated record in chr" -- mpiexec -n 2 "$precis" call --ref w/reference.fa --bam damaged.bam --out x.vcf.gz --quiet
+grep -qF -- "${one_rank#precis call: error: }" err.txt && pass "same message at 1 and 2 ranks" || fail "messages differ: $one_rank :: $(cat err.txt)"
 [ ! -e x.vcf.gz ] && pass "no output left behind by failed runs" || fail "x.vcf.gz exists after failures"
 finish

@@ -236,7 +236,8 @@ TEST(H5ConvertMpi, BadRecordFailsOnEveryRankAndLeavesNoFile) {
     } catch (const input_error& e) {
         message = e.what();
     }
-    EXPECT_NE(message.find("bad.vcf.gz: record"), std::string::npos) << message;
+    // One rank reads the file from its start and counts records; ranks reading regions name CHROM:POS.
+    EXPECT_NE(message.find(world().size() == 1 ? "bad.vcf.gz: record" : "bad.vcf.gz: chr"), std::string::npos) << message;
     EXPECT_NE(message.find("more than two alleles"), std::string::npos) << message;
     world().barrier();
     EXPECT_FALSE(fs::exists(out));

@@ -21,7 +21,8 @@ public:
     bool load_index();
     /// Restricts next() to alignments overlapping [begin, end) (0-based) on reference `tid`.
     void set_region(int tid, std::int64_t begin, std::int64_t end);
-    /// Returns false at the end of the file or region; throws input_error on a malformed record.
+    /// Returns false at the end of the file or region; throws input_error on a malformed record, naming
+    /// its number in the file or, after set_region() (so the same at any rank count), the region.
     bool next(bam1_t* rec);
 
 private:
@@ -31,6 +32,7 @@ private:
     hts_idx_ptr m_index;
     hts_itr_ptr m_itr;
     std::int64_t m_records = 0;
+    std::string m_region;  // "CHROM:BEGIN-END" after set_region()
 };
 
 /// Writes SAM/BAM/CRAM by file name; temporary name moved into place, with its index, by close().

@@ -44,7 +44,8 @@ public:
     bool next(bcf1_t* rec, int unpack = BCF_UN_STR);
     /// Records returned so far (for messages).
     std::int64_t records_read() const { return m_records; }
-    /// "FILE: record N (CHROM:POS)" for messages about the record just read.
+    /// "FILE: record N (CHROM:POS)" for messages about the record just read; after set_region() (where
+    /// the count no longer starts at the file's first record) "FILE: CHROM:POS", the same at any rank count.
     std::string where(const bcf1_t* rec) const;
 
 private:
@@ -61,6 +62,7 @@ private:
     std::int64_t m_region_begin = 0;
     std::int64_t m_region_end = 0;
     std::int64_t m_records = 0;
+    bool m_in_region = false;
 };
 
 /// Writes VCF/BCF; the format follows the file name (write_mode_for). Writes to a temporary name and
