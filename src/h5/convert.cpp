@@ -71,7 +71,8 @@ template <class F> void collectively(const mpi::communicator& comm, F&& work) {
     agree_on_failure(failure, comm);
 }
 
-// Reads the records of a list of windows in order, checking that they are sorted.
+// Reads the records of a list of windows in order, checking that they are sorted and that no two give
+// the same row (CHROM, POS, REF, ALT).
 class record_source {
 public:
     record_source(const std::filesystem::path& path, int threads, std::vector<window> windows, bool samples)
@@ -104,8 +105,17 @@ private:
         if (rec->rid < m_tid || (rec->rid == m_tid && rec->pos < m_pos))
             throw input_error(m_reader.where(rec) + ": records out of order (contigs must follow the header order and "
                                                     "POS must not decrease; sort with bcftools sort)");
+        if (rec->rid != m_tid || rec->pos != m_pos) m_rows_here.clear();
         m_tid = rec->rid;
         m_pos = rec->pos;
+        // Records at one position start in the same window, so each rank sees all of them.
+        for (int a = 1; a < std::max(2, static_cast<int>(rec->n_allele)); ++a) {
+            std::string row = std::string(rec->d.allele[0]) + '>' + (rec->n_allele > 1 ? rec->d.allele[a] : ".");
+            if (std::find(m_rows_here.begin(), m_rows_here.end(), row) != m_rows_here.end())
+                throw input_error(m_reader.where(rec) + ": " + row + " repeats a variant of an earlier record at this "
+                                                        "position (remove duplicates with bcftools norm -d exact)");
+            m_rows_here.push_back(std::move(row));
+        }
     }
 
     io::vcf_reader m_reader;
@@ -114,6 +124,7 @@ private:
     bool m_open = false;
     int m_tid = -1;
     std::int64_t m_pos = -1;
+    std::vector<std::string> m_rows_here;  // "REF>ALT" of the rows at (m_tid, m_pos)
 };
 
 struct window_counts {

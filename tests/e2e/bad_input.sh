@@ -18,6 +18,10 @@ expect_error 2 "missing.vcf: no such file" -- "$precis" convert --vcf missing.vc
 expect_error 2 "garbage.vcf" -- "$precis" convert --vcf garbage.vcf --out o.h5
 expect_error 2 "bad_contig.vcf: record 2" -- "$precis" convert --vcf bad_contig.vcf --out o.h5
 expect_error 2 "unsorted.vcf: record 2" -- "$precis" convert --vcf unsorted.vcf --out o.h5
+# A record repeating a row (CHROM, POS, REF, ALT) of an earlier one, also inside a multi-allelic record.
+printf "${header}chr1\t10\t.\tA\tG,T\t.\t.\t.\tGT\t0/1\t1/1\nchr1\t10\t.\tA\tC\t.\t.\t.\tGT\t0/1\t1/1\nchr1\t10\t.\tA\tT\t.\t.\t.\tGT\t0/1\t1/1\n" >dup.vcf
+expect_error 2 "dup.vcf: record 3 (chr1:10): A>T repeats a variant of an earlier record" -- "$precis" convert --vcf dup.vcf --out o.h5
+rm dup.vcf
 expect_error 2 "triploid.vcf: record 1" -- "$precis" convert --vcf triploid.vcf --out o.h5
 expect_error 2 "bad_value.tsv: line 3" -- "$precis" convert --vcf good.vcf --phenotypes bad_value.tsv --out o.h5
 expect_error 2 "bad_columns.tsv: line 2" -- "$precis" convert --vcf good.vcf --phenotypes bad_columns.tsv --out o.h5
