@@ -14,6 +14,7 @@
 #include <chrono>
 #include <exception>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <queue>
 
@@ -143,6 +144,16 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     if (o.insert_sample < 0 || o.insert_sample > 10000000) throw input_error("--insert-sample must be between 0 and 10000000");
     if (o.mapping.min_score < 0) throw input_error("--min-score must not be negative");
     if (o.mapping.max_occurrences < 1) throw input_error("--max-occ must be at least 1");
+    // Paired-end reads the first pairs for the insert model before the whole files, and several ranks plan
+    // batches in a first pass: a pipe would be empty the second time.
+    if (paired || comm.size() > 1)
+        for (const auto& [flag, path] : {std::pair{"--reads1", o.reads1}, std::pair{"--reads2", o.reads2}}) {
+            std::error_code ec;
+            if (!path.empty() && std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+                throw input_error(std::string(flag) + " " + path.string() + ": not a regular file (" +
+                                  (paired ? "paired-end reads" : "several ranks read") +
+                                  " the FASTQs twice; write it to a file first)");
+        }
 
     // Index (every rank maps it; the page cache shares it between ranks of a node).
     std::string error;

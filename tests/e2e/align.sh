@@ -144,6 +144,8 @@ bad "must hold the same pairs" --reads1 r1.fq.gz --reads2 short2.fq.gz
 sed '9 s/^@.*/@renamed/' r2.fq | bgzip >renamed2.fq.gz
 bad "does not match" --reads1 r1.fq.gz --reads2 renamed2.fq.gz
 bad "index not found" --reads1 r1.fq.gz --index nowhere.pidx
+# Paired-end reads the FASTQs twice: a pipe is refused up front (single-end at one rank streams it).
+bad "--reads1 /dev/stdin: not a regular file" --reads1 /dev/stdin --reads2 r2.fq < <(cat r1.fq)
 cp $ref changed.fa && "$precis" index --ref changed.fa --quiet && sed -i '2 s/^./N/' changed.fa
 expect_error 2 "stale index" -- "$precis" align --ref changed.fa --reads1 r1.fq.gz --out bad.bam --quiet
 expect_mpi_error 2 "does not match" -- mpiexec -n 2 "$precis" align --ref $ref --reads1 r1.fq.gz --reads2 renamed2.fq.gz \
