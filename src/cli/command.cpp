@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
@@ -102,6 +103,10 @@ std::optional<po::variables_map> parse(const std::string& command, const std::st
         const std::string file = vm["config"].as<std::string>();
         require_readable_file(file, "--config");
         std::ifstream in(file);
+        if (char bom[3]; !in.read(bom, 3) || std::string_view(bom, 3) != "\xEF\xBB\xBF") {  // skip a UTF-8 BOM
+            in.clear();
+            in.seekg(0);
+        }
         po::parsed_options parsed(&all);
         try {
             parsed = po::parse_config_file(in, all, /*allow_unregistered=*/true);

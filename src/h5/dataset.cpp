@@ -87,7 +87,7 @@ dataset dataset::create(const object& parent, const std::string& name, hid_t typ
 
 dataset dataset::open(const object& parent, const std::string& name, std::size_t cache_bytes) {
     std::string where = parent.file_name() + ":" + name;
-    if (!parent.exists(name)) throw input_error(parent.file_name() + ": dataset " + name + " is missing");
+    if (!parent.exists(name)) throw input_error(parent.file_name() + ": dataset " + parent.path_of(name) + " is missing");
     handle dapl = make_plist(H5P_DATASET_ACCESS);
     if (cache_bytes > 0)
         check_status(H5Pset_chunk_cache(dapl.get(), 10007, cache_bytes, 0.75), where + ": H5Pset_chunk_cache");

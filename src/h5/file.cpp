@@ -152,8 +152,17 @@ group group::create(const object& parent, const std::string& name) {
     return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());
 }
 
+std::string object::path_of(const std::string& name) const {
+    if (!name.empty() && name.front() == '/') return name;
+    std::string base(256, '\0');
+    ssize_t n = H5Iget_name(id(), base.data(), base.size());
+    base.resize(n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), base.size() - 1) : 0);
+    if (base.empty() || base.back() != '/') base += '/';
+    return base + name;
+}
+
 group group::open(const object& parent, const std::string& name) {
-    if (!parent.exists(name)) throw input_error(parent.file_name() + ": group " + name + " is missing");
+    if (!parent.exists(name)) throw input_error(parent.file_name() + ": group " + parent.path_of(name) + " is missing");
     hid_t g = H5Gopen2(parent.id(), name.c_str(), H5P_DEFAULT);
     if (g < 0) throw input_error(parent.file_name() + ":" + name + ": cannot open group");
     return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());

@@ -18,7 +18,7 @@ std::string bcf_error_text(int errcode) {
         if (errcode & flag) out += (out.empty() ? "" : "; ") + std::string(text);
     };
     add(BCF_ERR_CTG_UNDEF, "contig not declared in the header");
-    add(BCF_ERR_TAG_UNDEF, "INFO or FORMAT tag not declared in the header");
+    add(BCF_ERR_TAG_UNDEF, "a FILTER, INFO or FORMAT tag not declared in the header");
     add(BCF_ERR_NCOLS, "wrong number of columns");
     add(BCF_ERR_LIMITS, "a value exceeds HTSlib limits");
     add(BCF_ERR_CHAR, "invalid character");

@@ -26,6 +26,8 @@ printf '[convert]\nvcf = a.vcf\ncolour = blue\n' >unknown.ini
 expect_error 2 "unknown.ini: [convert]: unknown option 'colour'" -- "$precis" convert --config unknown.ini
 printf '[convert]\nthis line is not ini\n' >bad.ini
 expect_error 2 "bad.ini: malformed INI" -- "$precis" convert --config bad.ini
+printf '\xef\xbb\xbf[convert]\nvcf = after_bom.vcf\nout = x.h5\n' >bom.ini  # a UTF-8 byte-order mark is skipped
+expect_error 2 "after_bom.vcf: no such file" -- "$precis" convert --config bom.ini
 expect_error 2 "--config missing.ini: no such file" -- "$precis" convert --config missing.ini
 printf '[simulate]\nsamples = 10\n[convert]\nvcf = only_convert_reads_this.vcf\nout = x.h5\n' >multi.ini
 expect_error 2 "only_convert_reads_this.vcf" -- "$precis" convert --config multi.ini

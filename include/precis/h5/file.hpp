@@ -35,6 +35,8 @@ public:
 
     /// Whether a link `name` (relative or absolute path) exists below this object.
     bool exists(const std::string& name) const;
+    /// The absolute path in the file of link `name` (relative or absolute) below this object, for messages.
+    std::string path_of(const std::string& name) const;
     /// Names of the links directly below this group or file, in name order.
     std::vector<std::string> children() const;
 
