@@ -185,14 +185,25 @@ training_data load_training_data(const train_options& o, const h5::cohort_reader
     // Outcome and usable samples.
     t.y.assign(n, nan);
     bool binary = true, one_two = true;
+    std::vector<std::size_t> missing_feature(columns.size(), 0);  // samples with a phenotype lacking column c
+    std::size_t lacking = 0;
     for (std::size_t i = 0; i < n; ++i) {
         double v = pheno[static_cast<std::size_t>(kept[i])];
-        bool ok = std::isfinite(v);
-        for (const auto& c : columns) ok = ok && std::isfinite(c[i]);
-        if (!ok) continue;
+        bool ok = true;
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            if (!std::isfinite(columns[c][i])) ok = false, missing_feature[c] += std::isfinite(v);
+        lacking += std::isfinite(v) && !ok;
+        if (!ok || !std::isfinite(v)) continue;
         t.y[i] = v;
         binary = binary && (v == 0 || v == 1);
         one_two = one_two && (v == 1 || v == 2);
+    }
+    if (lacking > 0 && comm.is_root()) {  // every rank holds the same table
+        std::string which;
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            if (missing_feature[c] > 0)
+                which += (which.empty() ? "" : ", ") + t.dense_names[c] + " " + std::to_string(missing_feature[c]);
+        log.warn(lacking, " samples with a phenotype are left out for a missing feature value (", which, ")");
     }
     t.family = (binary || one_two) ? family::binomial : family::gaussian;
     std::vector<std::vector<std::int64_t>> strata(t.family == family::binomial ? 2 : 1);

@@ -53,6 +53,12 @@ expect_error 2 "clin_noname.tsv: line 1: column 2 has no name" -- "$precis" trai
 sed '2,$ s/^/x/' clinical.tsv >clin_ids.tsv
 expect_error 2 "clin_ids.tsv: no sample id of its first column is a sample of the cohort" -- "$precis" train \
   --cohort cohort.h5 --phenotype disease --clinical clin_ids.tsv --out bad.h5
+# Samples without a clinical row are left out of training with a warning that counts them.
+head -n 101 clinical.tsv >clin_part.tsv
+"$precis" train --cohort cohort.h5 --phenotype disease --genomic no --clinical clin_part.tsv --nlambda 3 \
+  --folds 2 --out part.h5 2>part.err
+grep -q "warning: [0-9]* samples with a phenotype are left out for a missing feature value (environment [0-9]*)" part.err &&
+  pass "missing clinical rows are counted" || fail "no warning for missing clinical rows: $(cat part.err)"
 
 # Clinical only: no variants, the clinical feature and age carry the model.
 "$precis" train --cohort cohort.h5 --phenotype disease --covariates age --clinical clinical.tsv --genomic no \
