@@ -7,6 +7,7 @@
 
 #include <tbb/parallel_invoke.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "precis/core/atomic_output.hpp"
@@ -60,10 +61,16 @@ bool batch_reader::next(read_record* rec) {
         rec->qual.resize(static_cast<std::size_t>(n));
         const std::uint8_t* s = bam_get_seq(b);
         const std::uint8_t* q = bam_get_qual(b);
+        const bool no_qual = n > 0 && q[0] == 0xff && std::all_of(q, q + n, [](std::uint8_t v) { return v == 0xff; });
+        std::uint8_t worst = 0;  // phred + 33 must be '!'..'~'; HTSlib stores a character below '!' as 255
         for (int i = 0; i < n; ++i) {
             rec->seq[static_cast<std::size_t>(i)] = seq_nt16_str[bam_seqi(s, i)];
-            rec->qual[static_cast<std::size_t>(i)] = static_cast<char>(q[0] == 0xff ? 0 : q[i]);
+            rec->qual[static_cast<std::size_t>(i)] = static_cast<char>(no_qual ? 0 : q[i]);
+            worst = std::max(worst, q[i]);
         }
+        if (!no_qual && worst > 93)
+            throw input_error::at(m_path.string(), "record " + std::to_string(m_index),
+                                  "a quality character outside '!'..'~'");
     }
     return true;
 }

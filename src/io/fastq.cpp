@@ -1,5 +1,7 @@
 #include "precis/io/fastq.hpp"
 
+#include <algorithm>
+
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
 
@@ -30,9 +32,14 @@ bool fastq_reader::next(fastq_record& rec) {
     rec.quality.resize(b->core.l_qseq);
     const std::uint8_t* seq = bam_get_seq(b);
     const std::uint8_t* qual = bam_get_qual(b);
-    for (int i = 0; i < b->core.l_qseq; ++i) {
+    const int n = b->core.l_qseq;
+    const bool no_qual = n > 0 && std::all_of(qual, qual + n, [](std::uint8_t v) { return v == 0xff; });
+    for (int i = 0; i < n; ++i) {
         rec.sequence[i] = seq_nt16_str[bam_seqi(seq, i)];
-        rec.quality[i] = static_cast<char>(qual[0] == 0xff ? '!' : qual[i] + 33);
+        if (!no_qual && qual[i] > 93)  // phred + 33 must be '!'..'~'; HTSlib stores a character below '!' as 255
+            throw input_error(m_path.string() + ": record " + std::to_string(m_records) +
+                              ": a quality character outside '!'..'~'");
+        rec.quality[i] = static_cast<char>(no_qual ? '!' : qual[i] + 33);
     }
     return true;
 }

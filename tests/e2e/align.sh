@@ -144,6 +144,8 @@ bad "must hold the same pairs" --reads1 r1.fq.gz --reads2 short2.fq.gz
 sed '9 s/^@.*/@renamed/' r2.fq | bgzip >renamed2.fq.gz
 bad "does not match" --reads1 r1.fq.gz --reads2 renamed2.fq.gz
 bad "index not found" --reads1 r1.fq.gz --index nowhere.pidx
+sed '8 s/^./ /' r2.fq | bgzip >badqual2.fq.gz  # a space (phred -1) in the qualities of record 2
+bad "badqual2.fq.gz: record 2: a quality character outside '!'..'~'" --reads1 r1.fq.gz --reads2 badqual2.fq.gz
 # Paired-end reads the FASTQs twice: a pipe is refused up front (single-end at one rank streams it).
 bad "--reads1 /dev/stdin: not a regular file" --reads1 /dev/stdin --reads2 r2.fq < <(cat r1.fq)
 cp $ref changed.fa && "$precis" index --ref changed.fa --quiet && sed -i '2 s/^./N/' changed.fa
