@@ -2,6 +2,7 @@
 #include "precis/report/inputs.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -53,18 +54,38 @@ struct tsv {
     }
     std::string where() const { return "line " + std::to_string(line_no); }
     [[noreturn]] void bad(const std::string& what) const { throw input_error::at(file.string(), where(), what); }
+    // A finite number, or NaN for NA (how precis score writes a missing value); nan, inf and values past the
+    // double range (1e999) are refused: they would pass for missing or for a real number.
     double number(const std::string& t, const std::string& column) const {
-        if (t == "NA" || t == "nan") return std::numeric_limits<double>::quiet_NaN();
+        if (t == "NA") return std::numeric_limits<double>::quiet_NaN();
+        return finite(t, column, " or NA");
+    }
+    // A finite number (NA refused).
+    double finite(const std::string& t, const std::string& column, const std::string& or_na = "") const {
         char* end = nullptr;
         double v = std::strtod(t.c_str(), &end);
-        if (t.empty() || *end != '\0') bad(column + " '" + t + "' is not a number");
+        if (t.empty() || *end != '\0') bad(column + " '" + t + "' is not a number" + or_na);
+        if (!std::isfinite(v)) bad(column + " '" + t + "' is not a finite number" + or_na);
         return v;
     }
     std::int64_t integer(const std::string& t, const std::string& column) const {
         char* end = nullptr;
+        errno = 0;
         long long v = std::strtoll(t.c_str(), &end, 10);
-        if (t.empty() || *end != '\0') bad(column + " '" + t + "' is not an integer");
+        if (t.empty() || *end != '\0' || errno == ERANGE) bad(column + " '" + t + "' is not an integer");
         return v;
+    }
+    std::int64_t count(const std::string& t, const std::string& column) const {
+        auto v = integer(t, column);
+        if (v < 0) bad(column + " " + t + " is negative");
+        return v;
+    }
+    // A 1-based position: digits only, at least 1.
+    std::int64_t position(const std::string& t, const std::string& column) const {
+        auto digit = [](char c) { return c >= '0' && c <= '9'; };
+        if (t.empty() || t.size() > 18 || !std::all_of(t.begin(), t.end(), digit) || std::stoll(t) < 1)
+            bad(column + " '" + t + "' is not a positive integer (1-based position)");
+        return std::stoll(t);
     }
 };
 
@@ -101,7 +122,8 @@ std::vector<score_entry> read_scores(const std::vector<std::filesystem::path>& f
             e.absolute_risk = t.number(f[5], "absolute_risk");
             if (e.percentile < 0 || e.percentile > 100) t.bad("percentile " + f[2] + " outside [0, 100]");  // NA passes
             if (e.absolute_risk < 0 || e.absolute_risk > 1) t.bad("absolute_risk " + f[5] + " outside [0, 1]");
-            e.matched = t.integer(f[6], "matched_variants"), e.total = t.integer(f[7], "total_variants");
+            e.matched = t.count(f[6], "matched_variants"), e.total = t.count(f[7], "total_variants");
+            if (e.matched > e.total) t.bad("matched_variants " + f[6] + " exceeds total_variants " + f[7]);
             e.where = file.string() + " " + t.where();
             if (auto it = seen.find(e.sample); it != seen.end())
                 t.bad("sample '" + e.sample + "' already scored at " + it->second);

@@ -53,6 +53,28 @@ TEST(read_scores, names_file_and_line_of_bad_records) {
     EXPECT_NE(message([&] { read_scores({wrong}); }).find("header"), std::string::npos);
 }
 
+TEST(read_scores, refuses_non_finite_numbers_and_more_matched_than_total) {
+    // NA is how precis score writes "no value" (a patient without a polygenic score gets no page); nan, inf
+    // and numbers past the double range are refused instead of passing for NA or for a score.
+    auto na = write("na.tsv", header + "A\tNA\tNA\tNA\tNA\tNA\t0\t10\n");
+    EXPECT_TRUE(std::isnan(read_scores({na})[0].raw));
+    for (const std::string raw : {"nan", "inf", "-inf", "1e999", ""}) {
+        auto f = write("raw.tsv", header + "A\t0.5\t40\t-0.2\tNA\t0.1\t9\t10\nB\t" + raw + "\t40\t0\t0\t0.1\t9\t10\n");
+        auto m = message([&] { read_scores({f}); });
+        EXPECT_NE(m.find("raw.tsv: line 3: raw_score '" + raw + "' is not a"), std::string::npos) << m;
+    }
+    auto z = write("z.tsv", header + "A\t0.5\t40\tinf\tNA\t0.1\t9\t10\n");
+    EXPECT_NE(message([&] { read_scores({z}); }).find("z 'inf' is not a finite number or NA"), std::string::npos);
+    auto more = write("more.tsv", header + "A\t0.5\t40\t-0.2\tNA\t0.1\t11\t10\n");
+    auto m = message([&] { read_scores({more}); });
+    EXPECT_NE(m.find("more.tsv: line 2: matched_variants 11 exceeds total_variants 10"), std::string::npos) << m;
+    auto negative = write("negative.tsv", header + "A\t0.5\t40\t-0.2\tNA\t0.1\t-1\t10\n");
+    m = message([&] { read_scores({negative}); });
+    EXPECT_NE(m.find("matched_variants -1 is negative"), std::string::npos) << m;
+    auto equal = write("equal.tsv", header + "A\t0.5\t40\t-0.2\tNA\t0.1\t10\t10\n");
+    EXPECT_EQ(read_scores({equal})[0].total, 10);
+}
+
 TEST(read_findings, groups_by_sample) {
     std::string h = "sample_id\tchrom\tpos\tref\talt\tgene\ttranscript\tconsequence\timpact\thgvs_c\thgvs_p\tzygosity\t"
                     "clnsig\treview_stars\tcondition\treason\n";
