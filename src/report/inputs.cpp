@@ -136,6 +136,9 @@ std::vector<score_entry> read_scores(const std::vector<std::filesystem::path>& f
 
 std::map<std::string, std::vector<finding>> read_findings(const std::vector<std::filesystem::path>& files) {
     std::map<std::string, std::vector<finding>> out;
+    // A finding is one sample's ALT allele of a record on one transcript (annotate writes one row per sample
+    // and allele); where each was first seen, to name both rows of a repeat.
+    std::map<std::vector<std::string>, std::string> seen;
     for (const auto& file : files) {
         tsv t(file, "--findings");
         expect_header(t, findings_header, "findings");
@@ -143,11 +146,16 @@ std::map<std::string, std::vector<finding>> read_findings(const std::vector<std:
         while (t.next(f)) {
             if (f.size() != findings_header.size())
                 t.bad(std::to_string(f.size()) + " fields, expected " + std::to_string(findings_header.size()));
+            f[2] = std::to_string(t.position(f[2], "pos"));
             finding x{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[15], -1};
             if (f[13] != ".") {
                 x.review_stars = t.integer(f[13], "review_stars");
                 if (x.review_stars < 0 || x.review_stars > 4) t.bad("review_stars must be 0-4 or '.'");
             }
+            const std::vector<std::string> key(f.begin(), f.begin() + 7);  // sample chrom pos ref alt gene transcript
+            if (auto [it, added] = seen.emplace(key, file.string() + " " + t.where()); !added)
+                t.bad("sample '" + x.sample + "': finding " + x.chrom + ":" + x.pos + " " + x.ref + ">" + x.alt + " (" +
+                      x.gene + ", " + x.transcript + ") already listed at " + it->second);
             out[x.sample].push_back(std::move(x));
         }
     }

@@ -32,7 +32,9 @@ struct finding {
     std::int64_t review_stars = -1;
 };
 
-/// Reads and concatenates findings files, grouped by sample (file order kept within a sample).
+/// Reads and concatenates findings files, grouped by sample (file order kept within a sample). `pos` must be
+/// a positive integer (kept as its decimal text). The same finding (sample, chrom, pos, ref, alt, gene,
+/// transcript) twice, in one file or in two, is an input error naming both places.
 std::map<std::string, std::vector<finding>> read_findings(const std::vector<std::filesystem::path>& files);
 
 /// Reads a contributions TSV of precis score, grouped by sample (file order: by decreasing |contribution|).

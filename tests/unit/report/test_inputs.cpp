@@ -88,6 +88,35 @@ TEST(read_findings, groups_by_sample) {
     EXPECT_NE(message([&] { read_findings({bad}); }).find("line 2"), std::string::npos);
 }
 
+TEST(read_findings, refuses_bad_positions_and_repeated_findings) {
+    std::string h = "sample_id\tchrom\tpos\tref\talt\tgene\ttranscript\tconsequence\timpact\thgvs_c\thgvs_p\tzygosity\t"
+                    "clnsig\treview_stars\tcondition\treason\n";
+    auto row = [](const std::string& sample, const std::string& pos, const std::string& alt, const std::string& tx) {
+        return sample + "\t1\t" + pos + "\tC\t" + alt + "\tG1\t" + tx + "\tstop_gained\tHIGH\t.\t.\thet\tPathogenic\t2\tX\tclinvar\n";
+    };
+    for (const std::string pos : {"abc", "0", "-5", "+5", "1.5", "", "99999999999999999999"}) {
+        auto f = write("fpos.tsv", h + row("A", "100", "T", "T1") + row("A", pos, "T", "T1"));
+        auto m = message([&] { read_findings({f}); });
+        EXPECT_NE(m.find("fpos.tsv: line 3: pos '" + pos + "' is not a positive integer"), std::string::npos) << m;
+    }
+    // Another sample, allele or transcript at the same position is another finding.
+    auto ok = write("fok.tsv", h + row("A", "100", "T", "T1") + row("B", "100", "T", "T1") + row("A", "100", "G", "T1") +
+                                   row("A", "100", "T", "T2"));
+    auto m = read_findings({ok});
+    EXPECT_EQ(m["A"].size(), 3u);
+    EXPECT_EQ(m["B"].size(), 1u);
+    auto dup = write("fdup.tsv", h + row("A", "100", "T", "T1") + row("B", "100", "T", "T1") + row("A", "0100", "T", "T1"));
+    auto e = message([&] { read_findings({dup}); });
+    EXPECT_NE(e.find("fdup.tsv: line 4: sample 'A': finding 1:100 C>T (G1, T1) already listed at "), std::string::npos) << e;
+    EXPECT_NE(e.find("fdup.tsv line 2"), std::string::npos) << e;
+    // The same finding from two files (or one file given twice) names both.
+    auto other = write("fother.tsv", h + row("A", "100", "T", "T1"));
+    e = message([&] { read_findings({ok, other}); });
+    EXPECT_NE(e.find("fother.tsv: line 2: sample 'A'"), std::string::npos) << e;
+    EXPECT_NE(e.find("fok.tsv line 2"), std::string::npos) << e;
+    EXPECT_NE(message([&] { read_findings({other, other}); }).find("already listed"), std::string::npos);
+}
+
 TEST(read_pcs, finds_id_and_pc_columns) {
     auto f = write("p.tsv", "#FID\tIID\tPC1\tPC2\tPC3\nF\tS1\t0.1\t-0.2\t0\n");
     auto p = read_pcs(f);
