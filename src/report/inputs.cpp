@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/digest.hpp"
@@ -169,10 +170,16 @@ std::map<std::string, std::vector<model::variant_contribution>> read_contributio
                                              "weight",    "dosage", "contribution"};
     std::vector<std::string> f;
     if (!t.next(f) || f != header) t.bad("not a contributions header (precis score --contributions)");
+    std::map<std::tuple<std::string, std::string, std::int64_t, std::string>, std::string> seen;
     while (t.next(f)) {
         if (f.size() != header.size()) t.bad(std::to_string(f.size()) + " fields, expected 7");
-        out[f[0]].push_back({f[1], t.integer(f[2], "pos"), f[3], t.number(f[4], "weight"), t.number(f[5], "dosage"),
-                             t.number(f[6], "contribution")});
+        model::variant_contribution c{f[1], t.position(f[2], "pos"), f[3], t.finite(f[4], "weight"),
+                                      t.finite(f[5], "dosage"), t.finite(f[6], "contribution")};
+        if (c.dosage < 0 || c.dosage > 2) t.bad("dosage " + f[5] + " outside [0, 2]");
+        if (auto [it, added] = seen.emplace(std::tuple(f[0], c.chrom, c.pos, c.effect_allele), t.where()); !added)
+            t.bad("sample '" + f[0] + "': variant " + c.chrom + ":" + std::to_string(c.pos) + " " + c.effect_allele + " already listed at " +
+                  it->second);
+        out[f[0]].push_back(std::move(c));
     }
     return out;
 }

@@ -117,6 +117,31 @@ TEST(read_findings, refuses_bad_positions_and_repeated_findings) {
     EXPECT_NE(message([&] { read_findings({other, other}); }).find("already listed"), std::string::npos);
 }
 
+TEST(read_contributions, refuses_bad_values_and_repeated_variants) {
+    const std::string h = "sample_id\tchrom\tpos\teffect_allele\tweight\tdosage\tcontribution\n";
+    const std::string first = "A\t1\t100\tC\t0.5\t1\t0.3\n";
+    auto ok = write("c.tsv", h + first + "A\t1\t100\tG\t0.2\t2\t0.1\nB\t1\t100\tC\t0.5\t0.4\t-0.1\n");
+    auto c = read_contributions(ok);
+    ASSERT_EQ(c["A"].size(), 2u);
+    EXPECT_EQ(c["A"][1].effect_allele, "G");
+    EXPECT_DOUBLE_EQ(c["B"][0].dosage, 0.4);
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"A\t1\t200\tC\t0.5\t7\t0.3\n", "dosage 7 outside [0, 2]"},
+        {"A\t1\t200\tC\t0.5\t-0.5\t0.3\n", "dosage -0.5 outside [0, 2]"},
+        {"A\t1\t200\tC\t0.5\t1\tnan\n", "contribution 'nan' is not a finite number"},
+        {"A\t1\t200\tC\t0.5\t1\tNA\n", "contribution 'NA' is not a number"},
+        {"A\t1\t200\tC\tinf\t1\t0.3\n", "weight 'inf' is not a finite number"},
+        {"A\t1\t200\tC\t1e999\t1\t0.3\n", "weight '1e999' is not a finite number"},
+        {"A\t1\t0\tC\t0.5\t1\t0.3\n", "pos '0' is not a positive integer"},
+        {"A\t1\t100\tC\t0.5\t1\t0.3\n", "sample 'A': variant 1:100 C already listed at line 2"},
+    };
+    for (const auto& [row, want] : bad) {
+        auto f = write("cbad.tsv", h + first + row);
+        auto m = message([&] { read_contributions(f); });
+        EXPECT_NE(m.find("cbad.tsv: line 3: " + want), std::string::npos) << m;
+    }
+}
+
 TEST(read_pcs, finds_id_and_pc_columns) {
     auto f = write("p.tsv", "#FID\tIID\tPC1\tPC2\tPC3\nF\tS1\t0.1\t-0.2\t0\n");
     auto p = read_pcs(f);
