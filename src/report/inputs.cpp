@@ -197,8 +197,11 @@ std::vector<std::pair<std::string, pc_point>> read_pcs(const std::filesystem::pa
     if (id == f.size() || pc1 == f.size() || pc2 == f.size())
         t.bad("header lacks an id column (sample_id or IID), PC1 or PC2");
     std::vector<std::pair<std::string, pc_point>> out;
+    std::map<std::string, std::string> seen;
     while (t.next(f)) {
         if (f.size() <= std::max({id, pc1, pc2})) t.bad("too few fields");
+        if (auto [it, added] = seen.emplace(f[id], t.where()); !added)
+            t.bad("sample '" + f[id] + "' already listed at " + it->second + " (which PCs are right?)");
         out.emplace_back(f[id], pc_point{t.number(f[pc1], "PC1"), t.number(f[pc2], "PC2")});
     }
     return out;

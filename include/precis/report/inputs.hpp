@@ -49,7 +49,7 @@ struct pc_point {
 
 /// Reads PC1 and PC2 per sample from a TSV whose header names an id column (`sample_id`, `IID` or
 /// `#IID`) and `PC1`, `PC2`: the output of `precis pca --project` or a plink2-style `.eigenvec`.
-/// Rows keep file order.
+/// Rows keep file order; an id in two rows is an input error naming both lines.
 std::vector<std::pair<std::string, pc_point>> read_pcs(const std::filesystem::path& file);
 
 /// The model as the report describes it: model::read_model plus the performance attributes.

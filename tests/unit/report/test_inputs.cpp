@@ -151,3 +151,11 @@ TEST(read_pcs, finds_id_and_pc_columns) {
     auto bad = write("pbad.tsv", "a\tb\n");
     EXPECT_NE(message([&] { read_pcs(bad); }).find("PC1"), std::string::npos);
 }
+
+TEST(read_pcs, refuses_a_sample_in_two_rows) {
+    auto dup = write("pdup.tsv", "sample_id\tPC1\tPC2\nP1\t0.1\t0.2\nP2\t0\t0\nP1\t0.3\t0.3\n");
+    auto m = message([&] { read_pcs(dup); });
+    EXPECT_NE(m.find("pdup.tsv: line 4: sample 'P1' already listed at line 2"), std::string::npos) << m;
+    auto inf = write("pinf.tsv", "sample_id\tPC1\tPC2\nP1\tinf\t0.2\n");
+    EXPECT_NE(message([&] { read_pcs(inf); }).find("PC1 'inf' is not a finite number"), std::string::npos);
+}
