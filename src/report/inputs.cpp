@@ -154,9 +154,11 @@ std::map<std::string, std::vector<finding>> read_findings(const std::vector<std:
                 if (x.review_stars < 0 || x.review_stars > 4) t.bad("review_stars must be 0-4 or '.'");
             }
             const std::vector<std::string> key(f.begin(), f.begin() + 7);  // sample chrom pos ref alt gene transcript
-            if (auto [it, added] = seen.emplace(key, file.string() + " " + t.where()); !added)
+            const auto where = file.string() + " " + t.where();
+            if (auto [it, added] = seen.emplace(key, where); !added)
                 t.bad("sample '" + x.sample + "': finding " + x.chrom + ":" + x.pos + " " + x.ref + ">" + x.alt + " (" +
-                      x.gene + ", " + x.transcript + ") already listed at " + it->second);
+                      x.gene + ", " + x.transcript + ") already listed at " + it->second +
+                      (it->second == where ? " (the file is given twice)" : ""));
             out[x.sample].push_back(std::move(x));
         }
     }

@@ -114,7 +114,10 @@ TEST(read_findings, refuses_bad_positions_and_repeated_findings) {
     e = message([&] { read_findings({ok, other}); });
     EXPECT_NE(e.find("fother.tsv: line 2: sample 'A'"), std::string::npos) << e;
     EXPECT_NE(e.find("fok.tsv line 2"), std::string::npos) << e;
-    EXPECT_NE(message([&] { read_findings({other, other}); }).find("already listed"), std::string::npos);
+    e = message([&] { read_findings({other, other}); });
+    EXPECT_NE(e.find("fother.tsv: line 2: sample 'A'"), std::string::npos) << e;
+    EXPECT_NE(e.find("already listed at " + other.string() + " line 2 (the file is given twice)"), std::string::npos) << e;
+    EXPECT_EQ(message([&] { read_findings({ok, other}); }).find("given twice"), std::string::npos);
 }
 
 TEST(read_contributions, refuses_bad_values_and_repeated_variants) {
