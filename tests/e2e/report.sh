@@ -183,6 +183,36 @@ expect_error 2 "--shard '2/2'" -- "$precis" report "${common[@]}" --shard 2/2 --
 expect_error 2 "--chromium is not an executable" -- "$precis" report "${common[@]}" --chromium /nonexistent --out-dir bad
 printf 'x\ty\n' >bad.tsv
 expect_error 2 "bad.tsv" -- "$precis" report --scores bad.tsv --model model.h5 --out-dir bad --no-pdf
+# Records that parse but cannot be right: a repeat would be listed twice or replace the first row silently;
+# nan/inf/1e999 would pass for "no polygenic score" or reach the page.
+bad=(--model model.h5 --out-dir bad --no-pdf)
+{ cat patients.pcs.tsv; sed -n 2p patients.pcs.tsv; } >dup.pcs.tsv
+expect_error 2 "dup.pcs.tsv: line 4: sample 'P0001' already listed at line 2" -- \
+  "$precis" report --scores patients.scores.tsv --pcs dup.pcs.tsv "${bad[@]}"
+{ head -1 patients.findings.tsv
+  printf 'P0001\tchr1\t100\tC\tT\tG1\tT1\tstop_gained\tHIGH\t.\t.\thet\tPathogenic\t2\tX\tclinvar\n'; } >one.findings.tsv
+expect_error 2 "one.findings.tsv: line 2: sample 'P0001': finding chr1:100 C>T (G1, T1) already listed at one.findings.tsv line 2 (the file is given twice)" -- \
+  "$precis" report --scores patients.scores.tsv --findings one.findings.tsv --findings one.findings.tsv "${bad[@]}"
+{ cat one.findings.tsv; sed 's/^P0001/P0002/' one.findings.tsv | tail -1; } >two.findings.tsv
+expect_error 2 "one.findings.tsv: line 2: sample 'P0001': finding chr1:100 C>T (G1, T1) already listed at two.findings.tsv line 2" -- \
+  "$precis" report --scores patients.scores.tsv --findings two.findings.tsv --findings one.findings.tsv "${bad[@]}"
+sed '2s/\t100\t/\tabc\t/' one.findings.tsv >pos.findings.tsv
+expect_error 2 "pos.findings.tsv: line 2: pos 'abc' is not a positive integer" -- \
+  "$precis" report --scores patients.scores.tsv --findings pos.findings.tsv "${bad[@]}"
+{ cat patients.contrib.tsv; sed -n 2p patients.contrib.tsv; } >dup.contrib.tsv
+expect_error 2 "dup.contrib.tsv: line $(($(wc -l <patients.contrib.tsv) + 1)): sample 'P0001': variant" -- \
+  "$precis" report --scores patients.scores.tsv --contributions dup.contrib.tsv "${bad[@]}"
+awk -F'\t' -v OFS='\t' 'NR == 2 {$6 = 7} 1' patients.contrib.tsv >dosage.contrib.tsv
+expect_error 2 "dosage.contrib.tsv: line 2: dosage 7 outside [0, 2]" -- \
+  "$precis" report --scores patients.scores.tsv --contributions dosage.contrib.tsv "${bad[@]}"
+awk -F'\t' -v OFS='\t' 'NR == 3 {$7 = "nan"} 1' patients.contrib.tsv >nan.contrib.tsv
+expect_error 2 "nan.contrib.tsv: line 3: contribution 'nan' is not a finite number" -- \
+  "$precis" report --scores patients.scores.tsv --contributions nan.contrib.tsv "${bad[@]}"
+awk -F'\t' -v OFS='\t' 'NR == 2 {$7 = $8 + 1} 1' patients.scores.tsv >matched.scores.tsv
+expect_error 2 "matched.scores.tsv: line 2: matched_variants" -- "$precis" report --scores matched.scores.tsv "${bad[@]}"
+awk -F'\t' -v OFS='\t' 'NR == 3 {$2 = "1e999"} 1' patients.scores.tsv >inf.scores.tsv
+expect_error 2 "inf.scores.tsv: line 3: raw_score '1e999' is not a finite number or NA" -- \
+  "$precis" report --scores inf.scores.tsv "${bad[@]}"
 # Without Chromium on PATH: a clear message, HTML and JSON still written.
 # (PATH: every /usr/bin and /bin program but Chromium, which OpenMPI's singleton start needs.)
 mkdir -p nochrome-bin
