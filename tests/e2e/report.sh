@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # precis report end to end: a small simulated world -> train -> score and annotate two patients -> reports
 # rendered in headless Chromium (non-blank screenshot, no console errors, PDF), numbers in HTML equal to
-# JSON, escaping of hostile input, key permission checks, identical output at 1, 2 and 4 ranks and shards.
+# JSON, escaping of hostile input, key permission checks, bad records (exit 2), identical output at 1, 2 and
+# 4 ranks and shards.
 source "$(dirname "$0")/lib.sh"
 
 chromium=$(command -v chromium || command -v chromium-browser || true)
