@@ -153,11 +153,12 @@ std::map<std::string, std::vector<finding>> read_findings(const std::vector<std:
                 x.review_stars = t.integer(f[13], "review_stars");
                 if (x.review_stars < 0 || x.review_stars > 4) t.bad("review_stars must be 0-4 or '.'");
             }
-            const std::vector<std::string> key(f.begin(), f.begin() + 7);  // sample chrom pos ref alt gene transcript
+            // sample chrom pos ref alt gene transcript
+            const std::vector<std::string> key(f.begin(), f.begin() + 7);
             const auto where = file.string() + " " + t.where();
             if (auto [it, added] = seen.emplace(key, where); !added)
-                t.bad("sample '" + x.sample + "': finding " + x.chrom + ":" + x.pos + " " + x.ref + ">" + x.alt + " (" +
-                      x.gene + ", " + x.transcript + ") already listed at " + it->second +
+                t.bad("sample '" + x.sample + "': finding " + x.chrom + ":" + x.pos + " " + x.ref + ">" + x.alt +
+                      " (" + x.gene + ", " + x.transcript + ") already listed at " + it->second +
                       (it->second == where ? " (the file is given twice)" : ""));
             out[x.sample].push_back(std::move(x));
         }
@@ -178,9 +179,10 @@ std::map<std::string, std::vector<model::variant_contribution>> read_contributio
         model::variant_contribution c{f[1], t.position(f[2], "pos"), f[3], t.finite(f[4], "weight"),
                                       t.finite(f[5], "dosage"), t.finite(f[6], "contribution")};
         if (c.dosage < 0 || c.dosage > 2) t.bad("dosage " + f[5] + " outside [0, 2]");
-        if (auto [it, added] = seen.emplace(std::tuple(f[0], c.chrom, c.pos, c.effect_allele), t.where()); !added)
-            t.bad("sample '" + f[0] + "': variant " + c.chrom + ":" + std::to_string(c.pos) + " " + c.effect_allele + " already listed at " +
-                  it->second);
+        const auto key = std::tuple(f[0], c.chrom, c.pos, c.effect_allele);
+        if (auto [it, added] = seen.emplace(key, t.where()); !added)
+            t.bad("sample '" + f[0] + "': variant " + c.chrom + ":" + std::to_string(c.pos) + " " + c.effect_allele +
+                  " already listed at " + it->second);
         out[f[0]].push_back(std::move(c));
     }
     return out;
