@@ -185,6 +185,12 @@ std::map<std::string, std::vector<model::variant_contribution>> read_contributio
                   " already listed at " + it->second);
         out[f[0]].push_back(std::move(c));
     }
+    // The report shows a sample's first rows as its top variants: a file in another order (edited, merged)
+    // must not put others there. precis score's order is kept (stable, and already sorted).
+    for (auto& [sample, rows] : out)
+        std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+            return std::abs(a.contribution) > std::abs(b.contribution);
+        });
     return out;
 }
 

@@ -37,7 +37,8 @@ struct finding {
 /// transcript) twice, in one file or in two, is an input error naming both places.
 std::map<std::string, std::vector<finding>> read_findings(const std::vector<std::filesystem::path>& files);
 
-/// Reads a contributions TSV of precis score, grouped by sample (file order: by decreasing |contribution|).
+/// Reads a contributions TSV of precis score, grouped by sample, each sample's rows sorted by decreasing
+/// |contribution| (stable: file order among ties; precis score writes them in this order).
 /// Weights, dosages (0..2) and contributions must be finite numbers and `pos` a positive integer; a variant
 /// (chrom, pos, effect allele) twice for one sample is an input error naming both lines.
 std::map<std::string, std::vector<model::variant_contribution>> read_contributions(const std::filesystem::path& file);

@@ -128,6 +128,12 @@ TEST(read_contributions, refuses_bad_values_and_repeated_variants) {
     ASSERT_EQ(c["A"].size(), 2u);
     EXPECT_EQ(c["A"][1].effect_allele, "G");
     EXPECT_DOUBLE_EQ(c["B"][0].dosage, 0.4);
+    // The top variants are the largest |contribution| whatever the file's order (ties keep it).
+    auto unsorted = write("cunsorted.tsv", h + "A\t1\t100\tC\t0.5\t1\t0.1\nA\t1\t200\tC\t0.5\t1\t-0.4\n" +
+                                               "A\t1\t300\tC\t0.5\t1\t0.4\nA\t1\t400\tC\t0.5\t1\t0.2\n");
+    std::vector<std::int64_t> order;
+    for (const auto& v : read_contributions(unsorted)["A"]) order.push_back(v.pos);
+    EXPECT_EQ(order, (std::vector<std::int64_t>{200, 300, 400, 100}));
     const std::vector<std::pair<std::string, std::string>> bad = {
         {"A\t1\t200\tC\t0.5\t7\t0.3\n", "dosage 7 outside [0, 2]"},
         {"A\t1\t200\tC\t0.5\t-0.5\t0.3\n", "dosage -0.5 outside [0, 2]"},
