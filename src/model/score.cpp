@@ -60,16 +60,31 @@ detail::raw_scores score_cohort(const h5::cohort_reader& cohort, const genotype_
         for (std::int64_t j = first; j < first + n; ++j) any = any || match[static_cast<std::size_t>(j)] >= 0;
         if (!any) continue;  // the same decision on every rank: the read stays collective
         source.read(first, n, buf);
+        // Per matched row: its genotypes and weight x dosage for stored values 0, 1, 2 and missing (any other).
+        struct row_terms {
+            const std::int8_t* g;
+            double term[4];
+        };
+        std::vector<row_terms> terms;
         for (std::int64_t j = first; j < first + n; ++j) {
             if (match[static_cast<std::size_t>(j)] < 0) continue;
             const auto& v = w.variants[static_cast<std::size_t>(match[static_cast<std::size_t>(j)])];
             const bool flip = flipped[static_cast<std::size_t>(j)];
-            const std::int8_t* g = buf.data() + (j - first) * shard.size();
-            for (std::size_t i = 0; i < local.size(); ++i) {
-                double d = g[i] < 0 ? detail::missing_dosage(v) : (flip ? 2 - g[i] : g[i]);
-                local[i] += v.weight * d;
-            }
+            terms.push_back({buf.data() + (j - first) * shard.size(),
+                             {v.weight * (flip ? 2 : 0), v.weight * 1, v.weight * (flip ? 0 : 2),
+                              v.weight * detail::missing_dosage(v)}});
         }
+        auto term = [](const row_terms& r, std::size_t i) {
+            const auto stored = static_cast<std::uint8_t>(r.g[i]);
+            return r.term[stored > 2 ? 3 : stored];
+        };
+        // Four rows per pass over the samples, added in row order as one at a time would.
+        std::size_t t = 0;
+        for (; t + 4 <= terms.size(); t += 4)
+            for (std::size_t i = 0; i < local.size(); ++i)
+                local[i] = local[i] + term(terms[t], i) + term(terms[t + 1], i) + term(terms[t + 2], i) + term(terms[t + 3], i);
+        for (; t < terms.size(); ++t)
+            for (std::size_t i = 0; i < local.size(); ++i) local[i] += term(terms[t], i);
     }
     out.raw = detail::gather_shards(local, comm);
     for (auto s : source.kept_samples()) out.samples.push_back(cohort.samples()[static_cast<std::size_t>(s)]);
