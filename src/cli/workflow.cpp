@@ -133,6 +133,7 @@ loaded load(const po::variables_map& vm, bool check) {
     l.home = vm.count("home") ? fs::absolute(vm["home"].as<std::string>()) : checkout_home(l.graph_path);
     if (check) validate(l.g, l.config, l.home, available);
     l.dir = run_dir(vm.count("run-dir") ? fs::path(vm["run-dir"].as<std::string>()) : default_run_dir(l.graph_path));
+    if (check) check_inputs(l.g, l.config, l.dir.manifest());  // before any step runs or is submitted, and in --dry-run
     return l;
 }
 

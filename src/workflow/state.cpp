@@ -381,7 +381,53 @@ bool produces(const ini_file& config, const step& w, const std::map<std::string,
     return false;
 }
 
+// Can step `w` write p once it runs? What produces() knows, or a file the command writes beside a declared
+// output file (OUT.tbi, or PREFIX.* when the value is a prefix), which record_step commits with it.
+bool may_write(const ini_file& config, const step& w, const std::map<std::string, record>& manifest, const std::string& p) {
+    if (produces(config, w, manifest, p)) return true;
+    for (const auto& out : w.of->outputs) {
+        std::string wp = key_path(config, w, out.key);
+        if (!out.dir && !wp.empty() && p.size() > wp.size() && p.compare(0, wp.size() + 1, wp + ".") == 0) return true;
+    }
+    return false;
+}
+
 }  // namespace
+
+void check_inputs(const graph& g, const ini_file& config, const std::map<std::string, record>& manifest) {
+    auto steps = expand(g, config);
+    for (const auto& s : steps) {
+        auto anc = g.ancestors(s.of->name);
+        const auto& written = config.section(s.of->name);  // as in the file, for the message
+        auto section = step_section(config, s);            // {NAME} replaced, in the same order
+        for (const auto& in : s.of->inputs)
+            for (size_t i = 0; i < section.size(); ++i) {
+                if (section[i].first != in.key || section[i].second.empty()) continue;
+                // Resolved as key_paths resolves it for the step's key, against the directory the run starts in.
+                std::string p = fs::absolute(section[i].second).lexically_normal().string();
+                std::error_code ec;
+                if (fs::exists(p, ec)) continue;
+                bool upstream = false;
+                const step* unordered = nullptr;
+                for (const auto& w : steps) {
+                    if (w.of == s.of || !may_write(config, w, manifest, p)) continue;
+                    if (std::find(anc.begin(), anc.end(), w.of->name) != anc.end()) upstream = true;
+                    else if (!unordered) unordered = &w;
+                }
+                if (upstream) continue;
+                std::string what = ec ? ec.message() : "no such file";
+                if (p != written[i].second) what += " " + p;
+                std::string of = s.task == 0 ? "stage '" + s.of->name + "'" : "step '" + s.id() + "'";
+                if (unordered)
+                    what += " (an input of " + of + "; stage '" + unordered->of->name + "' writes it, but '" + s.of->name +
+                            "' does not wait for it)";
+                else
+                    what += " (an input of " + of + " that no earlier stage writes)";
+                throw input_error::at(config.path.string(), "[" + s.of->name + "] " + in.key + " = " + written[i].second,
+                                      what);
+            }
+    }
+}
 
 std::optional<file_hashes> input_hashes(const graph& g, const ini_file& config, const std::vector<step>& steps,
                                         const std::map<std::string, record>& manifest, const step& s,

@@ -101,6 +101,13 @@ std::optional<file_hashes> input_hashes(const graph& g, const ini_file& config, 
                                         const std::map<std::string, record>& manifest, const step& s,
                                         std::string* why);
 
+/// Checks, before anything runs, every input a step reads (each value of its in= keys, {NAME} replaced,
+/// relative to the current directory as the jobs resolve it): it exists, or a stage the step waits for,
+/// directly or not, writes it (a declared output file, a file beside it named OUT.*, anything under an
+/// output directory, or an output recorded in `manifest`). Keys not set are left to the step. Throws
+/// input_error naming the config, section, key, value and path of the first input that is neither.
+void check_inputs(const graph& g, const ini_file& config, const std::map<std::string, record>& manifest);
+
 /// The key of a step as it stands now (nullopt when an input is not known yet).
 std::optional<std::string> current_key(const graph& g, const ini_file& config, const std::vector<step>& steps,
                                        const std::map<std::string, record>& manifest, const step& s,

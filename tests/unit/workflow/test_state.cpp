@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "precis/core/digest.hpp"
+#include "precis/core/error.hpp"
 #include "precis/workflow/state.hpp"
 
 using namespace precis::workflow;
@@ -234,6 +235,66 @@ TEST_F(WorkflowState, PlanSkipsUpToDateStepsAndRerunsDownstreamOfAChange) {
     EXPECT_TRUE(after_failure[1].run);
     EXPECT_EQ(after_failure[1].reason, "failed last time (exit 2)");
     EXPECT_TRUE(after_failure[3].run);
+}
+
+TEST_F(WorkflowState, CheckInputsAcceptsWhatUpstreamWritesAndRefusesTheRest) {
+    // Only src exists: a writes the directory world/; each task of b reads its file under it and writes
+    // {p}.out and the prefix {p}.pca; c reads a task's output and a file beside b's prefix output.
+    auto g = parse_graph("a jobs/a.sh - in=src out=dir/\n"
+                         "b jobs/b.sh a array=p in=in out=out,tsv\n"
+                         "c jobs/c.sh b in=in,eigen,self out=self\n",
+                         (dir / "g.graph").string());
+    auto src = write("src.txt", "source\n");
+    auto text = [&](const std::string& c_in, const std::string& p_list) {
+        return "[workflow]\np = " + p_list + "\n[a]\nsrc = " + src.string() + "\ndir = " + (dir / "world").string() +
+               "\n[b]\nin = " + (dir / "world/{p}.txt").string() + "\nout = " + (dir / "{p}.out").string() +
+               "\ntsv = " + (dir / "{p}.pca").string() + "\n[c]\nin = " + c_in + "\neigen = " +
+               (dir / "P1.pca.eigenvec").string() + "\n";
+    };
+    auto ok = parse_ini(text((dir / "P2.out").string(), "P1 P2"), "c.ini");
+    EXPECT_NO_THROW(check_inputs(g, ok, {}));
+
+    auto message = [&](const ini_file& ini, const graph& gr, const std::map<std::string, record>& m) {
+        try {
+            check_inputs(gr, ini, m);
+        } catch (const precis::input_error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    // An outside input that does not exist, with the path as written.
+    auto gone = parse_ini(text((dir / "P2.out").string(), "P1 P2"), "c.ini");
+    fs::remove(src);
+    EXPECT_EQ(message(gone, g, {}), "c.ini: [a] src = " + src.string() +
+                                        ": no such file (an input of stage 'a' that no earlier stage writes)");
+    write("src.txt", "source\n");
+    // c reads a file no task of b writes (P3 is not an item).
+    auto p3 = parse_ini(text((dir / "P3.out").string(), "P1 P2"), "c.ini");
+    EXPECT_NE(message(p3, g, {}).find("c.ini: [c] in = " + (dir / "P3.out").string() + ": no such file"), std::string::npos);
+    // A stage that writes the file but that c does not wait for.
+    auto unordered = parse_graph("a jobs/a.sh - in=src out=dir/\n"
+                                 "b jobs/b.sh a array=p in=in out=out,tsv\n"
+                                 "c jobs/c.sh a in=in out=self\n",
+                                 (dir / "g.graph").string());
+    EXPECT_NE(message(ok, unordered, {}).find("stage 'b' writes it, but 'c' does not wait for it"), std::string::npos)
+        << message(ok, unordered, {});
+    // An array task's own path, {p} replaced, named with its task.
+    auto lonely = parse_graph("b jobs/b.sh - array=p in=in out=out\n", (dir / "g.graph").string());
+    EXPECT_EQ(message(ok, lonely, {}), "c.ini: [b] in = " + (dir / "world/{p}.txt").string() + ": no such file " +
+                                           (dir / "world/P1.txt").string() +
+                                           " (an input of step 'b[1]' that no earlier stage writes)");
+    // Updated in place: the stage's own output does not count, unless the file exists.
+    auto alone = parse_graph("c jobs/c.sh - in=self out=self\n", (dir / "g.graph").string());
+    auto in_place = parse_ini("[c]\nself = " + (dir / "self.h5").string() + "\n", "c.ini");
+    EXPECT_NE(message(in_place, alone, {}).find("c.ini: [c] self = "), std::string::npos);
+    write("self.h5", "h5\n");
+    EXPECT_EQ(message(in_place, alone, {}), "");
+    // An output recorded in the manifest by a stage c waits for counts too (what record_step committed).
+    auto extra = parse_ini(text((dir / "P1.extra").string(), "P1 P2"), "c.ini");
+    EXPECT_NE(message(extra, g, {}), "");
+    std::map<std::string, record> m;
+    m["b[1]"].outputs.emplace_back((dir / "P1.extra").string(), std::string(64, 'a'));
+    EXPECT_EQ(message(extra, g, m), "");
 }
 
 TEST_F(WorkflowState, LockSerialisesAppendsFromManyProcesses) {
