@@ -2,8 +2,9 @@
 # precis workflow run --executor local on the demo graph with a small world: a full run, a second run
 # that does nothing, reruns of exactly the steps downstream of a deleted intermediate output, the
 # provenance ledger catching single-byte edits of a record and of an output, a killed step leaving no
-# output under its final name, and refusal of graphs naming a missing job script or a command that is
-# not in this version. Called by ctest as: SCRIPT PRECIS_BIN SOURCE_DIR SCRATCH_DIR
+# output under its final name, refusal of graphs naming a missing job script or a command that is not
+# in this version, and refusal of configs naming input files that neither exist nor are written by an
+# earlier stage. Called by ctest as: SCRIPT PRECIS_BIN SOURCE_DIR SCRATCH_DIR
 source "$(dirname "$0")/lib.sh"
 source "$src/tests/e2e/workflow_config.sh"
 export PRECIS_HOME=$src
@@ -113,4 +114,38 @@ expect_error 2 "command 'precis notacommand' is not in this version" -- \
 expect_error 2 "--executor pbs: must be local or slurm" -- "$precis" workflow run "$graph" --config w.ini --executor pbs
 [ ! -e run.bad ] && pass "nothing created for refused graphs" || fail "run.bad created"
 expect_error 2 "no ledger.tsv" -- "$precis" ledger verify nowhere
+
+# 8. Inputs are checked before anything runs (also for --dry-run and before any sbatch): an in= value that
+#    names no file and that no stage it waits for writes is refused with one line naming the config, the
+#    section, the key and the path; one written upstream is not.
+printf 'convert jobs/convert.sh - in=vcf,phenotypes,covariates out=out\n' >conv.graph
+printf '[convert]\nvcf = %s/missing.vcf.gz\nout = %s/conv/cohort.h5\n' "$PWD" "$PWD" >c.ini
+missing="c.ini: [convert] vcf = $PWD/missing.vcf.gz: no such file (an input of stage 'convert' that no earlier stage writes)"
+expect_error 2 "$missing" -- "$precis" workflow run conv.graph --config c.ini --run-dir run.in --ranks 1
+expect_error 2 "$missing" -- "$precis" workflow run conv.graph --config c.ini --run-dir run.in --dry-run
+mkdir -p fakebin && printf '#!/bin/sh\ntouch "%s/sbatch.called"; echo 1\n' "$PWD" >fakebin/sbatch && chmod +x fakebin/sbatch
+expect_error 2 "$missing" -- env PATH="$PWD/fakebin:$PATH" "$precis" workflow run conv.graph --config c.ini --executor slurm --run-dir run.in
+[ ! -e run.in ] && [ ! -e sbatch.called ] && pass "nothing run, submitted or created for a missing input" \
+  || fail "missing input: $(ls run.in sbatch.called 2>&1)"
+# Array tasks: each task's path ({patient} replaced), resolved against the run's directory as the job does.
+sed 's/^patient = P0001, P0002$/patient = P0001, P0003/' w.ini >w3.ini
+printf 'align jobs/align.sh - array=patient in=ref,index,reads1,reads2 out=out\n' >align.graph
+expect_error 2 "w3.ini: [align] reads1 = w/world/patients/{patient}_R1.fq.gz: no such file $(pwd -P)/w/world/patients/P0003_R1.fq.gz (an input of step 'align[2]' that no earlier stage writes)" -- \
+  "$precis" workflow run align.graph --config w3.ini --run-dir run.in --dry-run
+# Written by a stage that the reader does not wait for, or only by the reader itself (updated in place).
+printf '[convert]\nvcf = w/world/cohort.vcf.gz\nout = fresh/cohort.h5\n[export]\ncohort = fresh/cohort.h5\nout = fresh/rt.vcf.gz\n[qc]\ncohort = fresh/cohort.h5\n' >fresh.ini
+printf 'convert jobs/convert.sh - in=vcf out=out\nexport jobs/export.sh - in=cohort out=out\n' >unordered.graph
+expect_error 2 "fresh.ini: [export] cohort = fresh/cohort.h5: no such file $(pwd -P)/fresh/cohort.h5 (an input of stage 'export'; stage 'convert' writes it, but 'export' does not wait for it)" -- \
+  "$precis" workflow run unordered.graph --config fresh.ini --run-dir run.in --dry-run
+printf 'qc jobs/qc.sh - in=cohort out=cohort\n' >inplace.graph
+expect_error 2 "fresh.ini: [qc] cohort = fresh/cohort.h5: no such file" -- "$precis" workflow run inplace.graph --config fresh.ini --run-dir run.in --dry-run
+printf 'convert jobs/convert.sh - in=vcf out=out\nexport jobs/export.sh convert in=cohort out=out\nqc jobs/qc.sh export in=cohort out=cohort\n' >ordered.graph
+"$precis" workflow run ordered.graph --config fresh.ini --run-dir run.in --dry-run >dry.txt 2>&1 \
+  && [ "$(grep -c 'not run before' dry.txt)" -eq 3 ] && pass "inputs written upstream are not flagged" || fail "ordered graph: $(cat dry.txt)"
+# The demo with nothing made yet (configs/demo.ini, paths relative to here): simulate writes the world and
+# every later input comes from upstream (per-patient paths, files under output directories, pca.eigenvec
+# beside pca's prefix output).
+"$precis" workflow run "$graph" --config "$src/configs/demo.ini" --run-dir run.demo --dry-run >dry.txt 2>&1 \
+  && [ "$(grep -c '^run  .*not run before' dry.txt)" -eq 17 ] && [ ! -e runs ] \
+  && pass "demo graph dry-run before anything exists: 17 steps to run" || fail "demo dry-run: $(cat dry.txt)"
 finish
