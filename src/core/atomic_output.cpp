@@ -10,7 +10,23 @@ namespace fs = std::filesystem;
 
 namespace precis {
 
+namespace {
+
+// A device, FIFO or socket under an output's name would be replaced by the renamed file (as root:
+// --out /dev/null would replace the system's /dev/null).
+void refuse_special_file(const fs::path& path, const std::string& what) {
+    std::error_code ec;
+    auto status = fs::status(path, ec);
+    if (!ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_directory(status))
+        throw input_error(what + path.string() +
+                          ": exists and is not a regular file (a device or pipe; precis writes a new file under "
+                          "this name when complete)");
+}
+
+}  // namespace
+
 atomic_output::atomic_output(fs::path final_path) : m_final(std::move(final_path)) {
+    refuse_special_file(m_final, "");
     m_temp = m_final.parent_path() / (".precis-partial." + m_final.filename().string());
 }
 
@@ -44,10 +60,10 @@ void require_readable_file(const fs::path& path, const std::string& what) {
 
 void require_output_dir(const fs::path& path, const std::string& what) {
     fs::path dir = path.parent_path();
-    if (dir.empty()) return;
     std::error_code ec;
-    if (!fs::is_directory(dir, ec))
+    if (!dir.empty() && !fs::is_directory(dir, ec))
         throw input_error(what + " " + path.string() + ": directory " + dir.string() + " does not exist");
+    refuse_special_file(path, what + " ");
 }
 
 }  // namespace precis

@@ -43,6 +43,10 @@ bcftools index -t first.vcf.gz && cp first.vcf.gz.tbi big.vcf.gz.tbi && rm first
 expect_mpi_error 2 "big.vcf.gz: its index does not match the file" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf big.vcf.gz --out o.h5
 rm big.vcf.gz.tbi big.vcf.gz big.vcf
 # Outputs never overwrite an input, each other, or a directory.
+mkfifo a_pipe  # a device or pipe under an output's name would be replaced by a regular file
+expect_error 2 "--out a_pipe: exists and is not a regular file" -- "$precis" convert --vcf good.vcf --out a_pipe
+[ -p a_pipe ] && pass "the pipe is still a pipe" || fail "a_pipe was replaced"
+rm a_pipe
 bcftools view -Oz -o in.vcf.gz good.vcf
 expect_error 2 "--out in.vcf.gz is the file of --vcf" -- "$precis" convert --vcf in.vcf.gz --out in.vcf.gz
 bcftools view -H in.vcf.gz >/dev/null && pass "the input is intact" || fail "the input was overwritten"
