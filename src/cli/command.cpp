@@ -67,10 +67,16 @@ void check_outputs(const po::variables_map& vm, const std::vector<std::string>& 
             if (fs::exists(out, ec))
                 for (const auto& [name, value] : vm) {
                     if (std::find(outputs.begin(), outputs.end(), name) != outputs.end()) continue;
-                    for (const std::string& in : paths_of(value))
+                    for (const std::string& in : paths_of(value)) {
                         if (fs::is_regular_file(in, ec) && fs::equivalent(in, out, ec))
                             throw input_error("--" + *o + " " + out + " is the file of --" + name +
                                               ": writing it would destroy that input; give another output name");
+                        // HTSlib finds an input's index beside it by name.
+                        for (const char* index : {".tbi", ".csi", ".fai", ".gzi", ".bai", ".crai"})
+                            if (fs::is_regular_file(in + index, ec) && fs::equivalent(in + index, out, ec))
+                                throw input_error("--" + *o + " " + out + " is the index of --" + name + " " + in +
+                                                  ": writing it would destroy that index; give another output name");
+                    }
                 }
             for (auto other = std::next(o); other != outputs.end(); ++other)
                 if (vm.count(*other))

@@ -50,6 +50,8 @@ rm a_pipe
 bcftools view -Oz -o in.vcf.gz good.vcf
 expect_error 2 "--out in.vcf.gz is the file of --vcf" -- "$precis" convert --vcf in.vcf.gz --out in.vcf.gz
 bcftools view -H in.vcf.gz >/dev/null && pass "the input is intact" || fail "the input was overwritten"
+bcftools index -t in.vcf.gz
+expect_error 2 "--out in.vcf.gz.tbi is the index of --vcf in.vcf.gz" -- "$precis" convert --vcf in.vcf.gz --out in.vcf.gz.tbi
 mkdir -p a_dir
 expect_error 2 "--out a_dir is a directory" -- "$precis" convert --vcf good.vcf --out a_dir
 printf 'chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\nchr1\t10\tG\tA\t0.5\n' >pgs.txt
