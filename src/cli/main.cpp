@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -119,6 +120,7 @@ int main(int argc, char** argv) {
     if (message.empty()) return code;
     if (world.size() == 1) {
         std::fprintf(stderr, "precis %s: error: %s\n", cmd->name, message.c_str());
+        if (precis::library_shutdown_skipped()) std::fflush(stderr), std::_Exit(code);
         return code;
     }
     // When every rank meets the same fault, let rank 0 speak first: its abort ends the others.

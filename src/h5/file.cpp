@@ -195,7 +195,10 @@ void file::flush() const { check_status(H5Fflush(id(), H5F_SCOPE_GLOBAL), m_path
 
 void file::close() {
     hid_t f = m_handle.release();
-    if (f >= 0 && H5Fclose(f) < 0) throw runtime_failure(m_path.string() + ": error while closing the HDF5 file");
+    if (f >= 0 && H5Fclose(f) < 0) {
+        skip_library_shutdown();  // the id stays registered, half closed
+        throw runtime_failure(m_path.string() + ": error while closing the HDF5 file (disk full?)");
+    }
 }
 
 }  // namespace precis::h5

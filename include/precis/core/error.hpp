@@ -29,4 +29,9 @@ public:
 /// Exit code for an exception caught in main: 2 for input errors, 1 for everything else.
 int exit_code_for(const std::exception& e) noexcept;
 
+/// Marks the process as unable to shut its libraries down: HDF5 1.10 crashes in its own clean-up (run
+/// by MPI_Finalize) on a file whose H5Fclose failed, e.g. on a full disk. main then ends with _Exit.
+void skip_library_shutdown() noexcept;
+bool library_shutdown_skipped() noexcept;
+
 }  // namespace precis
