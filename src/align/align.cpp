@@ -94,12 +94,17 @@ insert_model learn_insert_model(const align_options& o, const mapper& map, std::
     return estimate_insert_model(kept);
 }
 
-/// Removes the files it holds when it goes out of scope (sorted runs and parts, finished or not).
+/// Removes the files it holds when it goes out of scope or the process is ended by a signal (sorted runs
+/// and parts, finished or not).
 struct temp_files {
     std::vector<std::filesystem::path> paths;
+    const std::filesystem::path& add(std::filesystem::path p) {
+        remove_on_signal(p);
+        return paths.emplace_back(std::move(p));
+    }
     ~temp_files() {
         std::error_code ec;
-        for (const auto& p : paths) std::filesystem::remove(p, ec);
+        for (const auto& p : paths) std::filesystem::remove(p, ec), keep_on_signal(p);
     }
 };
 
@@ -328,7 +333,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
                                 records.push_back(std::move(r));
                             }
                         if (held > o.sort_memory) {  // a sorted run to disk; the merge reads it back
-                            runs.paths.push_back(run_path(comm.rank(), static_cast<int>(runs.paths.size())));
+                            runs.add(run_path(comm.rank(), static_cast<int>(runs.paths.size())));
                             write_sorted(runs.paths.back(), header.get(), records);
                             held = 0;
                         }
@@ -348,7 +353,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
     if (comm.is_root()) {
         sort_records(records);
     } else {
-        runs.paths.push_back(run_path(comm.rank(), static_cast<int>(runs.paths.size())));
+        runs.add(run_path(comm.rank(), static_cast<int>(runs.paths.size())));
         write_sorted(runs.paths.back(), header.get(), records);
     }
     stats.map_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
@@ -373,7 +378,7 @@ align_stats run_align(const align_options& o, const mpi::communicator& comm, con
         if (!pool.p.pool) throw runtime_failure("cannot start the BGZF thread pool");
         temp_files all_runs;  // every rank's, removed after the merge (or on failure)
         for (int r = 0; r < comm.size(); ++r)
-            for (std::int64_t k = 0; k < run_counts[static_cast<std::size_t>(r)]; ++k) all_runs.paths.push_back(run_path(r, static_cast<int>(k)));
+            for (std::int64_t k = 0; k < run_counts[static_cast<std::size_t>(r)]; ++k) all_runs.add(run_path(r, static_cast<int>(k)));
         std::vector<htsFile*> parts;
         struct closer {
             std::vector<htsFile*>& v;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
 #include "precis/core/log.hpp"
 #include "precis/mpi/communicator.hpp"
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    precis::install_signal_cleanup();  // a killed run leaves no temporaries (Slurm's time limit, scancel)
     if (std::strcmp(cmd->group, "Workflows") == 0) {  // serial drivers: they launch MPI jobs, no MPI of their own
         try {
             return cmd->run(argc - 1, argv + 1, MPI_COMM_NULL);
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
         }
     }
     precis::mpi::environment mpi_env(argc, argv);
+    precis::install_signal_cleanup();  // again: MPI_Init may have installed handlers of its own
     precis::mpi::communicator world(MPI_COMM_WORLD);
     int code = 0;
     std::string message;

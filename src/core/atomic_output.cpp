@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <cstring>
 #include <system_error>
 
 #include "precis/core/error.hpp"
@@ -11,6 +15,18 @@ namespace fs = std::filesystem;
 namespace precis {
 
 namespace {
+
+// Registered paths, read by the signal handler: slots hold strdup'ed paths, never freed (a handler may be
+// reading one), so only the pointer changes.
+constexpr std::size_t signal_slots = 1024;
+std::array<std::atomic<char*>, signal_slots> g_on_signal{};
+
+extern "C" void remove_registered_and_reraise(int sig) {
+    for (auto& slot : g_on_signal)
+        if (const char* path = slot.load()) ::unlink(path);  // async-signal-safe
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+}
 
 // A device, FIFO or socket under an output's name would be replaced by the renamed file (as root:
 // --out /dev/null would replace the system's /dev/null).
@@ -25,9 +41,30 @@ void refuse_special_file(const fs::path& path, const std::string& what) {
 
 }  // namespace
 
+void remove_on_signal(const fs::path& path) {
+    char* copy = ::strdup(path.c_str());
+    if (!copy) return;
+    for (auto& slot : g_on_signal) {
+        char* empty = nullptr;
+        if (slot.compare_exchange_strong(empty, copy)) return;
+    }
+}
+
+void keep_on_signal(const fs::path& path) {
+    for (auto& slot : g_on_signal) {
+        char* held = slot.load();
+        if (held && path == held && slot.compare_exchange_strong(held, nullptr)) return;  // held is leaked
+    }
+}
+
+void install_signal_cleanup() {
+    for (int sig : {SIGTERM, SIGINT, SIGHUP}) std::signal(sig, remove_registered_and_reraise);
+}
+
 atomic_output::atomic_output(fs::path final_path) : m_final(std::move(final_path)) {
     refuse_special_file(m_final, "");
     m_temp = m_final.parent_path() / (".precis-partial." + m_final.filename().string());
+    remove_on_signal(m_temp);
 }
 
 atomic_output::~atomic_output() {
@@ -35,9 +72,18 @@ atomic_output::~atomic_output() {
     std::error_code ec;
     fs::remove(m_temp, ec);
     for (const auto& suffix : m_companions) fs::remove(m_temp.string() + suffix, ec);
+    forget();
 }
 
-void atomic_output::add_companion(const std::string& suffix) { m_companions.push_back(suffix); }
+void atomic_output::add_companion(const std::string& suffix) {
+    m_companions.push_back(suffix);
+    remove_on_signal(m_temp.string() + suffix);
+}
+
+void atomic_output::forget() const {
+    keep_on_signal(m_temp);
+    for (const auto& suffix : m_companions) keep_on_signal(m_temp.string() + suffix);
+}
 
 void atomic_output::commit() {
     std::error_code ec;
@@ -48,6 +94,7 @@ void atomic_output::commit() {
     fs::rename(m_temp, m_final, ec);
     if (ec) throw runtime_failure(m_final.string() + ": cannot move into place: " + ec.message());
     m_committed = true;
+    forget();
 }
 
 void require_readable_file(const fs::path& path, const std::string& what) {

@@ -28,11 +28,21 @@ public:
     void commit();
 
 private:
+    void forget() const;  // no longer removed on a signal
+
     std::filesystem::path m_final;
     std::filesystem::path m_temp;
     std::vector<std::string> m_companions;
     bool m_committed = false;
 };
+
+/// Files to remove if the process is ended by SIGTERM, SIGINT or SIGHUP (Slurm's time limit, scancel,
+/// Ctrl-C), which skip destructors. atomic_output registers its temporaries; others (e.g. align's sorted
+/// runs) register their own. Up to 1024 paths at a time; beyond that a path is only removed normally.
+void remove_on_signal(const std::filesystem::path& path);
+void keep_on_signal(const std::filesystem::path& path);
+/// Installs the handler that removes them and then ends the process by the same signal (main, once).
+void install_signal_cleanup();
 
 /// Throws input_error naming `what` (e.g. "--vcf") when `path` does not exist or is not a readable file.
 void require_readable_file(const std::filesystem::path& path, const std::string& what);
