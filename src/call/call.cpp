@@ -154,7 +154,6 @@ call_summary run(const call_options& o, MPI_Comm comm_handle, const logger& log)
     if (o.bams.empty()) throw input_error("--bam: give at least one BAM or CRAM file");
     for (const auto& b : o.bams) require_readable_file(b, "--bam");
     require_output_dir(o.out, "--out");
-    io::write_mode_for(o.out.string());
     const std::string out_name = o.out.string();
     if (!(out_name.ends_with(".vcf.gz") || out_name.ends_with(".bcf") || out_name.ends_with(".vcf.bgz")))
         throw input_error("--out " + out_name + ": must end in .vcf.gz or .bcf (bgzipped and indexed output)");

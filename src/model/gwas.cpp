@@ -1,6 +1,7 @@
 // precis gwas: the analysis design (samples, covariates, model) and the MPI/TBB driver over variants.
 #include "precis/model/gwas.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -43,6 +44,8 @@ std::vector<std::vector<double>> predictor_columns(const h5::cohort_reader& coho
     std::vector<std::vector<double>> columns;
     const auto available = cohort.covariate_names();
     for (const auto& name : o.covariates) {
+        if (std::count(o.covariates.begin(), o.covariates.end(), name) > 1)
+            throw input_error("--covariates: '" + name + "' is given twice");
         if (!contains(available, name))
             throw input_error(o.cohort.string() + ": no covariate '" + name + "' (the file has: " + joined(available) + ")");
         columns.push_back(cohort.covariate(name));
@@ -127,6 +130,24 @@ design build_design(const h5::cohort_reader& cohort, const gwas_options& o, gwas
         for (std::int64_t i = 0; i < n; ++i)
             d.covariates(i, static_cast<Eigen::Index>(c) + 1) =
                 (columns[c][static_cast<std::size_t>(d.samples[static_cast<std::size_t>(i)])] - mean) / sd;
+    }
+
+    // Collinear covariates make every variant's fit singular, or not, by rounding: refused once, as plink2
+    // does (its --max-corr 0.999 and an invertible correlation matrix).
+    if (columns.size() > 1) {
+        const auto c = static_cast<Eigen::Index>(columns.size());
+        const Eigen::MatrixXd z = d.covariates.rightCols(c);
+        const Eigen::MatrixXd corr = (z.transpose() * z) / static_cast<double>(n - 1);
+        for (Eigen::Index a = 0; a < c; ++a)
+            for (Eigen::Index b = a + 1; b < c; ++b)
+                if (std::abs(corr(a, b)) > 0.999)
+                    throw input_error(o.cohort.string() + ": covariates '" + result.predictors[static_cast<std::size_t>(a)] +
+                                      "' and '" + result.predictors[static_cast<std::size_t>(b)] + "' are collinear (correlation " +
+                                      std::to_string(corr(a, b)) + " over the usable samples): drop one");
+        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(corr, Eigen::EigenvaluesOnly);
+        if (eigen.eigenvalues()(0) < 1e-8 * eigen.eigenvalues()(c - 1))
+            throw input_error(o.cohort.string() + ": the covariates " + joined(result.predictors) +
+                              " are collinear (one is a combination of others over the usable samples): drop one");
     }
 
     const int k = static_cast<int>(d.covariates.cols());

@@ -97,6 +97,9 @@ std::vector<std::string> ancestry_labels(const cohort_options& options) {
         for (const auto& n : options.ancestry_names)
             if (n.empty() || n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
                 throw input_error("--ancestry-names: '" + n + "' is not a valid name (letters, digits, _)");
+        for (auto a = options.ancestry_names.begin(); a != options.ancestry_names.end(); ++a)
+            if (std::find(std::next(a), options.ancestry_names.end(), *a) != options.ancestry_names.end())
+                throw input_error("--ancestry-names: '" + *a + "' is given twice");
         return options.ancestry_names;
     }
     std::vector<std::string> out;

@@ -165,7 +165,10 @@ std::string reverse_complement(const std::string& s) {
 
 genome simulate_genome(const genome_options& options, std::uint64_t seed, genome_summary* summary) {
     if (options.contigs < 1) throw input_error("--contigs must be at least 1");
-    if (options.contig_length < 100'000) throw input_error("--contig-length must be at least 100000");
+    if (options.contig_length < 100'000 || options.contig_length > 300'000'000)
+        throw input_error("--contig-length must be between 100000 and 300000000 (a human chromosome 1 is 249 Mb)");
+    if (static_cast<double>(options.contigs) * static_cast<double>(options.contig_length) > 4e9)
+        throw input_error("--contigs x --contig-length must be at most 4 Gb (a human genome is 3.1 Gb)");
     auto families = make_families(seed);
     std::vector<contig_result> built(static_cast<std::size_t>(options.contigs));
     tbb::parallel_for(0, options.contigs, [&](int c) {

@@ -30,6 +30,8 @@ expect_error 2 "no_dir" -- "$precis" convert --vcf good.vcf --out no_dir/o.h5
 expect_error 2 "bad.fa" -- "$precis" simulate --ref bad.fa --out-dir sim
 expect_error 2 "truncated.fq: record 2" -- "$precis" simulate --quality-profile truncated.fq --out-dir sim
 expect_error 2 "missing.fq: no such file" -- "$precis" simulate --quality-profile missing.fq --out-dir sim
+expect_error 2 "--contig-length must be between" -- "$precis" simulate --contig-length 99999999999999 --out-dir sim
+expect_error 2 "--ancestry-names: 'a' is given twice" -- "$precis" simulate --ancestries 2 --ancestry-names a,a --out-dir sim
 expect_error 2 "--heritability must be in [0, 1)" -- "$precis" simulate --heritability 1.5 --out-dir sim
 expect_error 2 "good.vcf" -- "$precis" export --cohort good.vcf --out o.vcf.gz
 printf 'plain text\n' >not.h5
@@ -86,19 +88,19 @@ grep -q "$(printf '\033')" err.txt && fail "an escape sequence from the file rea
 rm -f short_line.vcf bad_pos.vcf empty_alt.vcf nan_weight.txt two_weights.txt ref.fa ref.fa.fai in.vcf.gz in.vcf.gz.tbi binary.tsv
 # A full disk (a 64 KiB tmpfs, where mounting is allowed): exit 1 with one line, no crash in HDF5's
 # clean-up, nothing left behind.
-mkdir -p tiny
-if mount -t tmpfs -o size=64k tmpfs tiny 2>/dev/null; then
+tiny=$(mktemp -d)  # outside the scratch directory, which the next run removes
+if mount -t tmpfs -o size=64k tmpfs "$tiny" 2>/dev/null; then
+  trap 'umount -l "$tiny" 2>/dev/null; rmdir "$tiny" 2>/dev/null' EXIT
   awk 'BEGIN {srand(3); printf "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=100000>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT";
     for (s = 0; s < 200; s++) printf "\tS%d", s; printf "\n";
     for (v = 1; v <= 2000; v++) { printf "chr1\t%d\t.\tA\tG\t.\t.\t.\tGT", v; for (s = 0; s < 200; s++) printf "\t%d/%d", rand() < 0.5, rand() < 0.5; printf "\n" } }' >full.vcf
-  expect_error 1 "error while closing the HDF5 file" -- "$precis" convert --vcf full.vcf --out tiny/c.h5 --quiet
-  [ -z "$(ls -A tiny)" ] && pass "nothing left on the full disk" || fail "left on the full disk: $(ls -A tiny)"
-  umount tiny
+  expect_error 1 "error while closing the HDF5 file" -- "$precis" convert --vcf full.vcf --out "$tiny/c.h5" --quiet
+  [ -z "$(ls -A "$tiny")" ] && pass "nothing left on the full disk" || fail "left on the full disk: $(ls -A "$tiny")"
   rm -f full.vcf
 else
   echo "skip: cannot mount a tmpfs here (full-disk check)"
+  rmdir "$tiny"
 fi
-rmdir tiny
 # Same errors under MPI: one rank's message, exit 2, nothing hangs.
 expect_mpi_error 2 "bad_contig.vcf" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf bad_contig.vcf --out o.h5
 # A rank reading a region of an indexed file names the record by CHROM:POS (a record count would start

@@ -82,6 +82,12 @@ expect_error 2 "no such file" -- "$precis" gwas --cohort missing.h5 --phenotype 
 awk 'BEGIN {FS = OFS = "\t"} FNR == 1 {print $1, "flat"; next} {print $1, 3}' world/phenotypes.tsv >flat.tsv
 "$precis" convert --vcf world/cohort.vcf.gz --phenotypes flat.tsv --out flat.h5 --quiet || fail "convert flat"
 expect_error 2 "phenotype 'flat' is constant over the 1500 usable samples" -- "$precis" gwas --cohort flat.h5 --phenotype flat --out bad
+# A covariate given twice, or a linear function of another, would make fits singular by rounding.
+expect_error 2 "--covariates: 'age' is given twice" -- "$precis" gwas --cohort cohort.h5 --phenotype disease --covariates age,age --out bad
+awk 'BEGIN {FS = OFS = "\t"} FNR == 1 {print $0, "months"; next} {print $0, 12 * $2 + 6}' world/covariates.tsv >months.tsv
+"$precis" convert --vcf world/cohort.vcf.gz --phenotypes pheno.tsv --covariates months.tsv --out months.h5 --quiet
+expect_error 2 "covariates 'age' and 'months' are collinear" -- "$precis" gwas --cohort months.h5 --phenotype disease \
+  --covariates age,months --out bad
 expect_mpi_error 2 "no phenotype 'height'" -- timeout 120 mpiexec -n 2 "$precis" gwas --cohort cohort.h5 \
   --phenotype height --out bad
 if ls -A | grep -q -e '^bad\.' -e '^\.precis-partial'; then fail "partial output left: $(ls -A)"; else pass "no output left behind"; fi
