@@ -124,8 +124,6 @@ std::map<std::string, std::vector<double>> read_pc_table(const std::filesystem::
 
 }  // namespace
 
-std::string normalise_contig(const std::string& name) { return name.rfind("chr", 0) == 0 ? name.substr(3) : name; }
-
 std::vector<score_row> score(const score_options& o, const mpi::communicator& comm, const logger& log) {
     score_weights w;
     risk_model model, reference;

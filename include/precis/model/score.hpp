@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "precis/core/log.hpp"
+#include "precis/io/contig_name.hpp"
 #include "precis/model/pgs_file.hpp"
 #include "precis/model/risk_model.hpp"
 #include "precis/mpi/communicator.hpp"
@@ -65,7 +66,7 @@ void write_scores(const std::vector<score_row>& rows, const std::filesystem::pat
 /// contribution (per sample by decreasing |contribution|, ties in model order), atomically.
 void write_contributions(const std::vector<score_row>& rows, const std::filesystem::path& path);
 
-/// "chr1" and "1" name the same contig: the name without a leading "chr".
-std::string normalise_contig(const std::string& name);
+/// "chr1" and "1" name the same contig (io::normalise_contig).
+using io::normalise_contig;
 
 }  // namespace precis::model
