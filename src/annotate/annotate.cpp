@@ -24,6 +24,7 @@
 #include "precis/io/vcf_windows.hpp"
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
+#include "precis/io/contig_name.hpp"
 #include "precis/io/fasta.hpp"
 #include "precis/io/vcf.hpp"
 #include "precis/mpi/communicator.hpp"
@@ -127,6 +128,36 @@ std::unordered_set<std::string> read_panel(const std::filesystem::path& path) {
     return panel;
 }
 
+// The contigs a VCF names: its header's (HTSlib adds those of a tabix index when there are no ##contig
+// lines; the reader refuses a record on any other).
+std::vector<std::string> vcf_contigs(const std::filesystem::path& path) {
+    std::vector<std::string> names;
+    for (const auto& c : io::vcf_reader(path).contigs()) names.push_back(c.name);
+    return names;
+}
+
+// "a, b, c, ..." (the first three names).
+std::string some_names(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size() && i < 3; ++i) out += (i ? ", " : "") + names[i];
+    if (names.size() > 3) out += ", ...";
+    return out.empty() ? "none" : out;
+}
+
+// Warns when the known-variant file `path` (of `option`) names no contig of the input, even ignoring a
+// leading "chr" (io::normalise_contig): none of its records could match.
+void warn_unmatched_contigs(const std::filesystem::path& path, const char* option,
+                            const std::vector<std::string>& input, const logger& log) {
+    if (path.empty()) return;
+    std::unordered_set<std::string> wanted;
+    for (const auto& name : input) wanted.insert(io::normalise_contig(name));
+    const std::vector<std::string> names = vcf_contigs(path);
+    for (const auto& name : names)
+        if (wanted.count(io::normalise_contig(name))) return;
+    log.warn(path.string(), ": ", option, " names no contig of the input (", some_names(names), " vs ", some_names(input),
+             "; a leading \"chr\" is ignored): none of its records can match");
+}
+
 }  // namespace
 
 annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger& log) {
@@ -227,6 +258,16 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     } else {
         if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
         if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
+    }
+    if (comm.is_root()) {  // the input's contigs: the VCF's, then the FASTA's
+        std::vector<std::string> input;
+        std::unordered_set<std::string> seen;
+        for (const auto& c : reader.contigs())
+            if (seen.insert(c.name).second) input.push_back(c.name);
+        for (const auto& name : contig_names)
+            if (seen.insert(name).second) input.push_back(name);
+        warn_unmatched_contigs(o.known, "--known", input, log);
+        warn_unmatched_contigs(o.frequencies, "--frequencies", input, log);
     }
     io::bcf_hdr_ptr out_header(bcf_hdr_dup(reader.header()));
     detail::add_header_lines(out_header.get(), known);

@@ -6,6 +6,7 @@
 
 #include "precis/annotate/consequence.hpp"
 #include "precis/core/error.hpp"
+#include "precis/io/contig_name.hpp"
 #include "precis/io/vcf.hpp"
 
 namespace precis::annotate {
@@ -50,17 +51,53 @@ std::string info_string(const bcf_hdr_t* h, bcf1_t* rec, const char* tag) {
     return out;
 }
 
-// Calls f(allele index, normalised change) for every usable ALT of every record on a known contig.
+// Contigs of a known-variant file matched to those of `genome` by name, or else by io::normalise_contig
+// ("1" in ClinVar is "chr1" of the input, "MT" is "chrM"). Every contig of a record is in the header (the
+// reader refuses others; HTSlib names those of a tabix index when the header has no ##contig lines).
+class contig_matcher {
+public:
+    contig_matcher(const bcf_hdr_t* header, const genome_map& genome) {
+        std::unordered_map<std::string, const genome_map::value_type*> by_normal;
+        for (const auto& entry : genome) by_normal.emplace(io::normalise_contig(entry.first), &entry);
+        for (int rid = 0; rid < header->n[BCF_DT_CTG]; ++rid) {
+            const std::string name = bcf_hdr_id2name(header, rid);
+            const std::string normal = io::normalise_contig(name);
+            const genome_map::value_type* found = nullptr;
+            if (auto it = genome.find(name); it != genome.end()) found = &*it;
+            else if (auto n = by_normal.find(normal); n != by_normal.end()) found = n->second;
+            m_entries.push_back(found);
+            m_file_by_normal.emplace(normal, rid);  // of two spellings ("1", "chr1") the first
+        }
+    }
+    // The genome entry of the file's contig `rid` (null when the genome has none).
+    const genome_map::value_type* entry(int rid) const {
+        return rid >= 0 && static_cast<std::size_t>(rid) < m_entries.size() ? m_entries[static_cast<std::size_t>(rid)] : nullptr;
+    }
+    // The file's contig id for the input's contig `name` (-1 when the file has none).
+    int file_contig(const bcf_hdr_t* header, const std::string& name) const {
+        if (const int tid = bcf_hdr_name2id(header, name.c_str()); tid >= 0) return tid;
+        auto it = m_file_by_normal.find(io::normalise_contig(name));
+        return it == m_file_by_normal.end() ? -1 : it->second;
+    }
+
+private:
+    std::vector<const genome_map::value_type*> m_entries;  // by file contig id
+    std::unordered_map<std::string, int> m_file_by_normal;
+};
+
+// Calls f(contig, record, allele index, normalised change) for every usable ALT of every record on a contig
+// of `genome` (named as there).
 template <class F>
 void for_each_allele(io::vcf_reader& reader, const genome_map& genome, const std::vector<named_region>* regions,
                      std::int64_t& skipped, F&& f) {
     constexpr std::int64_t margin = 1000;  // a differently padded indel may start a little earlier
     bool by_region = regions && reader.load_index();
+    const contig_matcher contigs(reader.header(), genome);
     std::size_t next = 0;
     auto advance = [&]() {  // positions the reader on the next region whose contig the file knows
         while (next < regions->size()) {
             const named_region& r = (*regions)[next++];
-            int tid = bcf_hdr_name2id(reader.header(), r.contig.c_str());
+            int tid = contigs.file_contig(reader.header(), r.contig);
             if (tid < 0) continue;
             reader.set_region(tid, std::max<std::int64_t>(0, r.begin - margin),
                               r.end >= HTS_POS_MAX - margin ? HTS_POS_MAX : r.end + margin);
@@ -75,15 +112,15 @@ void for_each_allele(io::vcf_reader& reader, const genome_map& genome, const std
             if (by_region && advance()) continue;
             break;
         }
-        auto it = genome.find(bcf_hdr_id2name(reader.header(), rec->rid));
-        if (it == genome.end()) {
+        const genome_map::value_type* contig = contigs.entry(rec->rid);
+        if (!contig) {
             ++skipped;
             continue;
         }
         for (int a = 1; a < rec->n_allele; ++a) {
             std::string_view alt = rec->d.allele[a];
             if (alt.empty() || alt.front() == '<' || alt == "*" || alt.find_first_of("[]") != std::string_view::npos) continue;
-            f(it->first, rec.get(), a, normalise(it->second, rec->pos, rec->d.allele[0], alt));
+            f(contig->first, rec.get(), a, normalise(contig->second, rec->pos, rec->d.allele[0], alt));
         }
     }
 }

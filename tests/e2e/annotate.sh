@@ -95,6 +95,27 @@ else
   fail "planted variant '$planted' not in findings"
 fi
 
+# Known-variant files naming contigs "1", "2" (ClinVar's style) for the input's "chr1", "chr2": the same
+# records, ClinVar and frequencies included, at 1 and 2 ranks. RefSeq accessions match nothing: one warning.
+bcftools view -h w/clinvar.vcf.gz | sed -n 's/^##contig=<ID=chr\([^,>]*\).*/chr\1 \1/p' > nochr.txt
+awk '{printf "%s NC_%06d.11\n", $1, $2}' nochr.txt > refseq.txt
+bcftools annotate --rename-chrs nochr.txt w/clinvar.vcf.gz -Oz -o cv_nochr.vcf.gz && tabix -p vcf cv_nochr.vcf.gz
+bcftools annotate --rename-chrs nochr.txt w/frequencies.vcf.gz -Oz -o af_nochr.vcf.gz && tabix -p vcf af_nochr.vcf.gz
+bcftools annotate --rename-chrs refseq.txt w/clinvar.vcf.gz -Oz -o cv_refseq.vcf.gz && tabix -p vcf cv_refseq.vcf.gz
+for n in 1 2; do
+  timeout 300 mpiexec -n $n "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --known cv_nochr.vcf.gz \
+    --frequencies af_nochr.vcf.gz --vcf w/cohort.vcf.gz --out nochr$n.vcf.gz --findings nochr$n.findings.tsv --panel panel.txt \
+    --quiet 2> nochr$n.log || fail "annotate with contigs 1, 2 at $n ranks"
+  cmp -s <(zcat np1.vcf.gz | grep -v '^##') <(zcat nochr$n.vcf.gz | grep -v '^##') && cmp -s np1.findings.tsv nochr$n.findings.tsv \
+    && [ ! -s nochr$n.log ] && pass "--known/--frequencies with contigs 1, 2 match chr1, chr2 at $n ranks" \
+    || fail "contigs 1, 2 vs chr1, chr2 at $n ranks: other records or messages: $(cat nochr$n.log)"
+done
+timeout 300 mpiexec -n 2 "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --known cv_refseq.vcf.gz \
+  --vcf w/cohort.vcf.gz --out refseq.vcf.gz --quiet 2> refseq.log || fail "annotate with RefSeq contigs"
+[ "$(grep -c . refseq.log)" -eq 1 ] && grep -q 'cv_refseq.vcf.gz: --known names no contig of the input (NC_000001.11' refseq.log \
+  && [ "$(bcftools view -H -i 'INFO/CLNSIG!="."' refseq.vcf.gz | wc -l)" -eq 0 ] && pass "RefSeq contigs: one warning ($(cat refseq.log))" \
+  || fail "RefSeq contigs: $(cat refseq.log)"
+
 # Agreement with bcftools csq (local, sites-only) on the most severe consequence per record.
 bcftools view -G w/cohort.vcf.gz -Ou | bcftools csq -l -f w/reference.fa -g w/genes.gff3 -Ov -o csq.vcf 2> csq.log
 python3 "$src/bench/annotate_compare.py" np1.vcf.gz csq.vcf > agreement.txt
