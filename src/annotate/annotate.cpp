@@ -41,7 +41,8 @@ std::size_t chunk_records(std::size_t samples) {
 }
 constexpr int examples_per_kind = 3;
 const char* const problem_kinds[] = {"contig absent from the FASTA", "REF does not match the FASTA",
-                                     "symbolic or non-ACGTN allele skipped"};
+                                     "symbolic or non-ACGTN allele skipped",
+                                     "ALT equal to REF (not a variant) skipped"};
 // The 28-byte empty block that ends every BGZF file.
 constexpr unsigned char bgzf_eof[28] = {0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43,
                                         0x02, 0, 0x1b, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0};

@@ -84,6 +84,13 @@ bool symbolic(std::string_view a) {
            a.find_first_not_of("ACGTNacgtn") != std::string_view::npos;
 }
 
+// Equal ignoring case (a soft-masked REF against its ALT).
+bool same_bases(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+           });
+}
+
 }  // namespace
 
 void add_header_lines(bcf_hdr_t* h, const known_variants& known) {
@@ -167,6 +174,10 @@ void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number,
         std::string upper_ref(ref), alt(rec->d.allele[a]);
         if (symbolic(alt)) {
             out.problems.emplace_back("symbolic or non-ACGTN allele skipped", where() + ": ALT " + alt.substr(0, 20));
+            continue;
+        }
+        if (same_bases(alt, ref)) {  // not a variant (VCF: ALT alleles are non-reference)
+            out.problems.emplace_back("ALT equal to REF (not a variant) skipped", where() + ": ALT " + alt.substr(0, 20));
             continue;
         }
         for (char& c : upper_ref) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

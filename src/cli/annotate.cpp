@@ -22,7 +22,7 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
         ("compression-level", po::value<int>()->default_value(-1),
          "BGZF compression of the output VCF: -1 HTSlib's default (as bcftools), 0 none to 9 smallest; "
          "lower levels write faster and larger files")
-        ("strict", po::bool_switch(), "bad records (REF mismatch, unknown contig, symbolic allele) and malformed "
+        ("strict", po::bool_switch(), "bad records (REF mismatch, unknown contig, symbolic allele, ALT equal to REF) and malformed "
                                       "GFF3/GTF lines (or a missing parent) are input errors instead of being counted and skipped");
     po::positional_options_description positional;
     auto vm = parse("annotate",

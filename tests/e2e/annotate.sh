@@ -135,14 +135,24 @@ base = seq[999999]
 wrong = "C" if base != "C" else "G"
 print(f"chr1\t1000000\t.\t{wrong}\tT\t.\t.\t.")
 print(f"chr1\t1000010\t.\t{seq[1000009]}\t<DEL>\t.\t.\t.")
+print(f"chr1\t1000020\t.\t{seq[1000019]}\t{seq[1000019].lower()}\t.\t.\t.")
 PY
   echo -e "chrUnknown\t5\t.\tA\tT\t.\t.\t."; } > bad.vcf
 "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf bad.vcf --out bad.vcf.gz 2> bad.log \
   && pass "bad records do not stop a normal run" || fail "bad records crashed the run: $(cat bad.log)"
 grep -q "REF does not match the FASTA: 1 in total" bad.log && grep -q "contig absent from the FASTA: 1 in total" bad.log \
-  && grep -q "symbolic or non-ACGTN allele skipped: 1 in total" bad.log && pass "bad records counted" \
+  && grep -q "symbolic or non-ACGTN allele skipped: 1 in total" bad.log \
+  && grep -q "ALT equal to REF (not a variant) skipped: bad.vcf: record 6 (chr1:1000020): ALT " bad.log \
+  && grep -q "ALT equal to REF (not a variant) skipped: 1 in total" bad.log && pass "bad records counted" \
   || fail "bad record counts: $(cat bad.log)"
-[ "$(bcftools view -H bad.vcf.gz | wc -l)" -eq 6 ] && pass "bad records kept in the output unannotated" || fail "records lost"
+[ "$(bcftools view -H bad.vcf.gz | wc -l)" -eq 7 ] && pass "bad records kept in the output" || fail "records lost"
+[ "$(bcftools query -r chr1:1000020 -f '%INFO/CSQ' bad.vcf.gz)" = . ] && pass "ALT equal to REF: no CSQ" \
+  || fail "ALT equal to REF annotated: $(bcftools query -r chr1:1000020 -f '%INFO/CSQ' bad.vcf.gz)"
+{ grep '^#' bad.vcf; grep -P '^chr1\t1000020\t' bad.vcf; } > same.vcf
+expect_error 2 "same.vcf: record 1 (chr1:1000020): ALT " -- "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 \
+  --vcf same.vcf --out same.vcf.gz --strict --quiet
+grep -q "ALT equal to REF (not a variant) skipped (--strict)" err.txt && pass "--strict: ALT equal to REF named" \
+  || fail "--strict ALT equal to REF: $(cat err.txt)"
 expect_error 2 "REF does not match the FASTA" -- "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf bad.vcf \
   --out strict.vcf.gz --strict --quiet
 { cat w/genes.gff3; echo -e "chr1\tx\texon\tnot_a_number\t10\t.\t+\t.\tParent=transcript:X"; } > bad.gff3
