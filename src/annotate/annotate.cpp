@@ -20,6 +20,7 @@
 
 #include "precis/annotate/detail/genome.hpp"
 #include "precis/annotate/detail/haplotype.hpp"
+#include "precis/annotate/detail/panel.hpp"
 #include "precis/annotate/detail/record.hpp"
 #include "precis/io/vcf_windows.hpp"
 #include "precis/core/atomic_output.hpp"
@@ -114,21 +115,6 @@ void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
     std::copy(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), std::ostreambuf_iterator<char>(out));
 }
 
-std::unordered_set<std::string> read_panel(const std::filesystem::path& path) {
-    std::unordered_set<std::string> panel;
-    if (path.empty()) return panel;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        auto b = line.find_first_not_of(" \t\r");
-        if (b == std::string::npos || line[b] == '#') continue;
-        auto e = line.find_last_not_of(" \t\r");
-        panel.insert(line.substr(b, e - b + 1));
-    }
-    if (panel.empty()) throw input_error(path.string() + ": --panel lists no genes");
-    return panel;
-}
-
 // The contigs a VCF names: its header's (HTSlib adds those of a tabix index when there are no ##contig
 // lines; the reader refuses a record on any other).
 std::vector<std::string> vcf_contigs(const std::filesystem::path& path) {
@@ -157,6 +143,22 @@ void warn_unmatched_contigs(const std::filesystem::path& path, const char* optio
         if (wanted.count(io::normalise_contig(name))) return;
     log.warn(path.string(), ": ", option, " names no contig of the input (", some_names(names), " vs ", some_names(input),
              "; a leading \"chr\" is ignored): none of its records can match");
+}
+
+// Warns about --panel entries that name no gene of the model: the count and the first few, each with the
+// model's spelling when it differs only in case.
+void warn_unmatched_panel(const std::filesystem::path& path, const std::vector<std::string>& entries,
+                          const gene_model& genes, const std::filesystem::path& genes_path, const logger& log) {
+    const auto unmatched = detail::unmatched_panel_genes(entries, genes);
+    if (unmatched.empty()) return;
+    std::string examples;
+    for (std::size_t i = 0; i < std::min<std::size_t>(unmatched.size(), examples_per_kind); ++i) {
+        examples += (i ? ", '" : "'") + unmatched[i].first + "'";
+        if (!unmatched[i].second.empty()) examples += " (but '" + unmatched[i].second + "' does)";
+    }
+    if (unmatched.size() > examples_per_kind) examples += ", ...";
+    log.warn(path.string(), ": ", unmatched.size(), " of ", entries.size(),
+             " --panel genes match no gene symbol or id of ", genes_path.string(), " (case-sensitive): ", examples);
 }
 
 }  // namespace
@@ -241,7 +243,12 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     if (gs.transcripts == 0) log.warn(o.genes.string(), ": no transcript on the FASTA's contigs: every allele will be intergenic");
     for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
     for (const auto& example : gs.examples) log.info("  e.g. ", example);
-    std::unordered_set<std::string> panel = read_panel(o.panel);
+    std::unordered_set<std::string> panel;
+    if (!o.panel.empty()) {
+        const std::vector<std::string> entries = detail::read_panel(o.panel);
+        panel.insert(entries.begin(), entries.end());
+        if (comm.is_root()) warn_unmatched_panel(o.panel, entries, genes, o.genes, log);
+    }
 
     known_variants known;
     if (lazy && (!o.known.empty() || !o.frequencies.empty())) {

@@ -115,6 +115,19 @@ timeout 300 mpiexec -n 2 "$precis" annotate --ref w/reference.fa --genes w/genes
 [ "$(grep -c . refseq.log)" -eq 1 ] && grep -q 'cv_refseq.vcf.gz: --known names no contig of the input (NC_000001.11' refseq.log \
   && [ "$(bcftools view -H -i 'INFO/CLNSIG!="."' refseq.vcf.gz | wc -l)" -eq 0 ] && pass "RefSeq contigs: one warning ($(cat refseq.log))" \
   || fail "RefSeq contigs: $(cat refseq.log)"
+# A panel as exported from a spreadsheet (byte order mark, comments, notes after a tab): the same findings;
+# entries that name no gene (a lower-case symbol, an unknown one) get one warning, at 2 ranks.
+{ printf '\xef\xbb\xbf# panel v2\n\n'
+  awk 'NR == 1 {print $0 "\tcardiac gene"} NR == 2 {print "  " $0 "  # a note"} NR > 2' panel.txt
+  head -1 panel.txt | tr '[:upper:]' '[:lower:]'; echo NOTAGENE; } > panel2.txt
+timeout 300 mpiexec -n 2 "$precis" annotate "${common[@]}" --vcf w/cohort.vcf.gz --out panel2.vcf.gz --findings panel2.findings.tsv \
+  --panel panel2.txt --quiet 2> panel2.log || fail "annotate with a spreadsheet panel"
+lower=$(head -1 panel.txt | tr '[:upper:]' '[:lower:]')
+cmp -s np1.findings.tsv panel2.findings.tsv && pass "BOM, comments and notes in --panel: the same findings" \
+  || fail "spreadsheet panel changed the findings"
+[ "$(grep -c . panel2.log)" -eq 1 ] \
+  && grep -qF "panel2.txt: 2 of $(($(wc -l < panel.txt) + 2)) --panel genes match no gene symbol or id of w/genes.gff3 (case-sensitive): '$lower' (but '$(head -1 panel.txt)' does), 'NOTAGENE'" panel2.log \
+  && pass "unmatched panel genes: one warning ($(cat panel2.log))" || fail "unmatched panel genes: $(cat panel2.log)"
 
 # Agreement with bcftools csq (local, sites-only) on the most severe consequence per record.
 bcftools view -G w/cohort.vcf.gz -Ou | bcftools csq -l -f w/reference.fa -g w/genes.gff3 -Ov -o csq.vcf 2> csq.log
