@@ -114,9 +114,58 @@ std::vector<std::int64_t> communicator::broadcast(const std::vector<std::int64_t
     return out;
 }
 
+std::vector<std::string> communicator::gather(const std::string& value) const {
+    const int size = static_cast<int>(value.size());
+    std::vector<int> sizes(m_rank == 0 ? m_size : 0), offsets(sizes.size());
+    check(MPI_Gather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, m_comm), "MPI_Gather");
+    std::string all;
+    for (std::size_t r = 0; r < sizes.size(); ++r) {
+        offsets[r] = static_cast<int>(all.size());
+        all.resize(all.size() + static_cast<std::size_t>(sizes[r]));
+    }
+    check(MPI_Gatherv(value.data(), size, MPI_CHAR, all.data(), sizes.data(), offsets.data(), MPI_CHAR, 0, m_comm),
+          "MPI_Gatherv");
+    std::vector<std::string> out;
+    for (std::size_t r = 0; r < sizes.size(); ++r)
+        out.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(sizes[r])));
+    return out;
+}
+
 void communicator::abort(int code) const {
     MPI_Abort(m_comm, code);
     std::_Exit(code);  // MPI_Abort does not return; this keeps [[noreturn]] honest if it ever does.
+}
+
+void throw_if_any_failed(std::exception_ptr local, const communicator& comm) {
+    if (comm.size() == 1) {
+        if (local) std::rethrow_exception(local);
+        return;
+    }
+    const std::int64_t first = comm.min(local ? comm.rank() : comm.size());
+    if (first == comm.size()) return;
+    std::string message;
+    std::int64_t input = 0;
+    if (comm.rank() == first) {
+        try {
+            std::rethrow_exception(local);
+        } catch (const input_error& e) {
+            message = e.what();
+            input = 1;
+        } catch (const std::exception& e) {
+            message = e.what();
+        } catch (...) {
+            message = "unknown error";
+        }
+    }
+    check(MPI_Bcast(&input, 1, MPI_INT64_T, static_cast<int>(first), comm.get()), "MPI_Bcast");
+    std::int64_t size = static_cast<std::int64_t>(message.size());
+    check(MPI_Bcast(&size, 1, MPI_INT64_T, static_cast<int>(first), comm.get()), "MPI_Bcast");
+    message.resize(static_cast<std::size_t>(size));
+    check(MPI_Bcast(message.data(), static_cast<int>(size), MPI_CHAR, static_cast<int>(first), comm.get()),
+          "MPI_Bcast");
+    if (local) std::rethrow_exception(local);
+    if (input) throw input_error(message);
+    throw runtime_failure(message);
 }
 
 std::string library_version() {

@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ public:
     std::string broadcast(const std::string& value) const;
     /// Rank 0's vector on every rank.
     std::vector<std::int64_t> broadcast(const std::vector<std::int64_t>& value) const;
+    /// Every rank's string on rank 0, in rank order; the other ranks get an empty vector.
+    std::vector<std::string> gather(const std::string& value) const;
 
     /// Ends every rank of the communicator with `code`. Used by main when one rank fails.
     [[noreturn]] void abort(int code) const;
@@ -56,6 +59,24 @@ private:
     int m_rank = 0;
     int m_size = 1;
 };
+
+/// Ends a stretch of work in which ranks may fail on their own (`local`: this rank's exception, or null).
+/// Returns on every rank when none failed; otherwise every rank throws, a failing rank its own exception
+/// and the others one of the same kind (input_error or runtime_failure) with the message of the lowest
+/// failing rank. Rank 0 thus reports that one error, and main prints it once, whichever ranks failed.
+/// Collective: every rank of `comm` calls it.
+void throw_if_any_failed(std::exception_ptr local, const communicator& comm);
+
+/// Runs `work` on this rank, then throw_if_any_failed() with what it threw. Collective.
+template <class F> void run_collectively(const communicator& comm, F&& work) {
+    std::exception_ptr failure;
+    try {
+        work();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    throw_if_any_failed(failure, comm);
+}
 
 /// The library version string of the MPI implementation (callable before MPI_Init).
 std::string library_version();
