@@ -221,12 +221,16 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         if (wanted.insert(r.contig).second) wanted_order.push_back(r.contig);
     std::unique_ptr<detail::reference_stream> stream;
     genome_map genome;
-    if (lazy) {
-        stream = std::make_unique<detail::reference_stream>(o.ref);
-        contig_names = stream->names();
-    } else {
-        genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
-    }
+    // A rank reads the sequences (and below the known variants) of its own windows, so a fault there may
+    // reach some ranks only: they agree on it, and one error is reported, whatever the rank count.
+    mpi::run_collectively(comm, [&] {
+        if (lazy) {
+            stream = std::make_unique<detail::reference_stream>(o.ref);
+            contig_names = stream->names();
+        } else {
+            genome = detail::load_genome(o.ref, contig_names, mine ? &wanted : nullptr);
+        }
+    });
     std::vector<std::int64_t> contig_lengths;
     {
         const io::fasta_reader fasta(o.ref);  // the .fai
@@ -240,7 +244,8 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         throw input_error(o.genes.string() + ": not GFF3 or GTF: no well-formed feature line" +
                           (gs.lines ? " among " + std::to_string(gs.lines) + " lines (" + gs.examples.front() + ")" : ""));
     log.info(o.genes.string(), ": ", gs.genes, " genes, ", gs.transcripts, " transcripts (", gs.coding_transcripts, " coding)");
-    if (gs.transcripts == 0) log.warn(o.genes.string(), ": no transcript on the FASTA's contigs: every allele will be intergenic");
+    if (gs.transcripts == 0 && comm.is_root())
+        log.warn(o.genes.string(), ": no transcript on the FASTA's contigs: every allele will be intergenic");
     for (const auto& [reason, n] : gs.skipped) log.info("skipped (", reason, "): ", n);
     for (const auto& example : gs.examples) log.info("  e.g. ", example);
     std::unordered_set<std::string> panel;
@@ -251,32 +256,34 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     }
 
     known_variants known;
-    if (lazy && (!o.known.empty() || !o.frequencies.empty())) {
-        const std::unordered_set<std::string> in_fasta(contig_names.begin(), contig_names.end());
-        for (const auto& contig : wanted_order) {  // contig by contig: one sequence in memory
-            if (!in_fasta.count(contig)) continue;
-            genome_map one;
-            one.emplace(contig, stream->load(contig));
-            std::vector<named_region> part;
-            for (const auto& r : regions)
-                if (r.contig == contig) part.push_back(r);
-            if (!o.known.empty()) known.load_clinvar(o.known, one, &part);
-            if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, one, &part);
+    mpi::run_collectively(comm, [&] {
+        if (lazy && (!o.known.empty() || !o.frequencies.empty())) {
+            const std::unordered_set<std::string> in_fasta(contig_names.begin(), contig_names.end());
+            for (const auto& contig : wanted_order) {  // contig by contig: one sequence in memory
+                if (!in_fasta.count(contig)) continue;
+                genome_map one;
+                one.emplace(contig, stream->load(contig));
+                std::vector<named_region> part;
+                for (const auto& r : regions)
+                    if (r.contig == contig) part.push_back(r);
+                if (!o.known.empty()) known.load_clinvar(o.known, one, &part);
+                if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, one, &part);
+            }
+        } else {
+            if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
+            if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
         }
-    } else {
-        if (!o.known.empty()) known.load_clinvar(o.known, genome, mine);
-        if (!o.frequencies.empty()) known.load_frequencies(o.frequencies, genome, mine);
-    }
-    if (comm.is_root()) {  // the input's contigs: the VCF's, then the FASTA's
-        std::vector<std::string> input;
-        std::unordered_set<std::string> seen;
-        for (const auto& c : reader.contigs())
-            if (seen.insert(c.name).second) input.push_back(c.name);
-        for (const auto& name : contig_names)
-            if (seen.insert(name).second) input.push_back(name);
-        warn_unmatched_contigs(o.known, "--known", input, log);
-        warn_unmatched_contigs(o.frequencies, "--frequencies", input, log);
-    }
+        if (comm.is_root()) {  // the input's contigs: the VCF's, then the FASTA's
+            std::vector<std::string> input;
+            std::unordered_set<std::string> seen;
+            for (const auto& c : reader.contigs())
+                if (seen.insert(c.name).second) input.push_back(c.name);
+            for (const auto& name : contig_names)
+                if (seen.insert(name).second) input.push_back(name);
+            warn_unmatched_contigs(o.known, "--known", input, log);
+            warn_unmatched_contigs(o.frequencies, "--frequencies", input, log);
+        }
+    });
     io::bcf_hdr_ptr out_header(bcf_hdr_dup(reader.header()));
     detail::add_header_lines(out_header.get(), known);
     const bool haplotypes = o.haplotypes && !reader.samples().empty();
@@ -312,8 +319,11 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     const auto findings_part = part_path(o.out, "findings", comm.rank());
     const auto index_part = part_path(o.out, "index", comm.rank());
     part_files cleanup{{vcf_part, tsv_part, findings_part, index_part}};
-    std::map<std::string, int> shown;
-    {
+    // Warnings about bad records: the first few of each kind on this rank, in file order (rank 0 reports
+    // the first few of the file's, after the run).
+    std::vector<std::pair<std::string, std::string>> examples;
+    std::map<std::string, int> kept;
+    mpi::run_collectively(comm, [&] {
         // The VCF part is a run of BGZF blocks (no EOF block) that the annotating threads compress, a
         // chunk at a time (blocks end at chunk ends, which depend on the input only).
         std::ofstream part(vcf_part, std::ios::binary);
@@ -416,6 +426,9 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         };
         auto w = bounds[comm.rank()];
         const auto w_end = bounds[comm.rank() + 1];
+        // Records read by region have no file record number (the count starts at the rank's first window):
+        // messages name them by CHROM:POS, the same at any rank count.
+        const bool by_region = windows.front().tid >= 0;
         bool window_open = false;
         std::shared_ptr<const std::string> loaded;
         int loaded_tid = -1;
@@ -438,7 +451,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                                                b->n = 0;
                                                bool more = true;
                                                while (b->n < batch_size && (more = reader.next(b->recs[b->n].get(), BCF_UN_ALL)))
-                                                   b->number[b->n++] = reader.records_read();
+                                                   b->number[b->n++] = by_region ? 0 : reader.records_read();
                                                // A contig's sequence is loaded at its first record (contigs of the header
                                                // without records are never read); the previous one goes with its last chunk.
                                                if (stream && b->n > 0 && tid != loaded_tid) {
@@ -484,7 +497,7 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
                         for (const auto& [kind, message] : r.problems) {
                             if (o.strict) throw input_error(message + ": " + kind + " (--strict)");
                             ++summary.problems[kind];
-                            if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", message);
+                            if (kept[kind]++ < examples_per_kind) examples.emplace_back(kind, message);
                         }
                         if (ctx.want_tsv) tsv << r.tsv;
                         if (ctx.want_findings) findings << r.findings;
@@ -508,7 +521,17 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
         index.close();
         if ((ctx.want_tsv && !tsv.flush()) || (ctx.want_findings && !findings.flush()))
             throw runtime_failure(o.out.string() + ": cannot write a TSV part");
-    }
+    });
+    std::string sent;  // kind '\0' message '\0' ...
+    for (const auto& [kind, message] : examples) sent += kind + '\0' + message + '\0';
+    std::map<std::string, int> shown;
+    for (const std::string& part : comm.gather(sent))
+        for (std::size_t at = 0; at < part.size();) {
+            const std::size_t mid = part.find('\0', at), end = part.find('\0', mid + 1);
+            const std::string kind = part.substr(at, mid - at);
+            if (shown[kind]++ < examples_per_kind) log.warn(kind, ": ", part.substr(mid + 1, end - mid - 1));
+            at = end + 1;
+        }
     summary.records = comm.sum(summary.records);
     summary.alleles = comm.sum(summary.alleles);
     summary.csq_entries = comm.sum(summary.csq_entries);

@@ -84,6 +84,13 @@ bool symbolic(std::string_view a) {
            a.find_first_not_of("ACGTNacgtn") != std::string_view::npos;
 }
 
+// "FILE: record N (CHROM:POS)", or "FILE: CHROM:POS" for a record read by region (number 0), as
+// io::vcf_reader::where.
+std::string record_name(const record_context& ctx, std::int64_t number, const std::string& chrom, const bcf1_t* rec) {
+    const std::string locus = chrom + ":" + std::to_string(rec->pos + 1);
+    return ctx.file + ": " + (number > 0 ? "record " + std::to_string(number) + " (" + locus + ")" : locus);
+}
+
 // Equal ignoring case (a soft-masked REF against its ALT).
 bool same_bases(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -119,12 +126,7 @@ std::string findings_header() {
 void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out, const std::string* sequence) {
     const char* contig = bcf_hdr_id2name(ctx.in_header, rec->rid);
     const std::string chrom = contig;
-    auto where = [&] {  // built only for messages
-        std::string w = ctx.file;
-        w += ": record " + std::to_string(number) + " (" + chrom + ":";
-        w += std::to_string(rec->pos + 1) + ")";
-        return w;
-    };
+    auto where = [&] { return record_name(ctx, number, chrom, rec); };  // built only for messages
     const std::string* contig_seq = sequence;
     if (contig_seq) {
     } else if (rec->rid >= 0 && static_cast<std::size_t>(rec->rid) < ctx.sequences.size()) contig_seq = ctx.sequences[static_cast<std::size_t>(rec->rid)];
@@ -376,7 +378,7 @@ void finish_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, 
     thread_local kstring_buffer line;
     line.s.l = 0;
     if (vcf_format(h, rec, &line.s) != 0)
-        throw runtime_failure(ctx.file + ": record " + std::to_string(number) + ": cannot format the annotated record");
+        throw runtime_failure(record_name(ctx, number, chrom, rec) + ": cannot format the annotated record");
     out.vcf_line.assign(line.s.s, line.s.l);
 }
 

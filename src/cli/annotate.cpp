@@ -52,7 +52,8 @@ int run_annotate(int argc, char** argv, MPI_Comm comm) {
     auto summary = annotate::run(opts, ctx.comm.get(), ctx.log);
     ctx.log.info(summary.records, " records, ", summary.alleles, " alleles, ", summary.csq_entries, " CSQ entries, ",
                  summary.findings, " findings");
-    for (const auto& [kind, n] : summary.problems) ctx.log.warn(kind, ": ", n, " in total");
+    if (ctx.comm.is_root())  // the sums over ranks, once
+        for (const auto& [kind, n] : summary.problems) ctx.log.warn(kind, ": ", n, " in total");
     return 0;
 }
 

@@ -179,7 +179,33 @@ expect_mpi_error 2 "no index" -- timeout 120 mpiexec -n 2 "$precis" annotate --r
 bgzip -c bad.vcf > bad.vcf.gz.in && mv bad.vcf.gz.in badidx.vcf.gz && bcftools index -t badidx.vcf.gz
 expect_mpi_error 2 "REF does not match the FASTA" -- timeout 120 mpiexec -n 2 "$precis" annotate --ref w/reference.fa \
   --genes w/genes.gff3 --vcf badidx.vcf.gz --out mpi.vcf.gz --strict --quiet
-[ ! -e .strict.vcf.gz.precis-vcf.0 ] && [ ! -e strict.vcf.gz ] && [ ! -e mpi.vcf.gz ] && [ ! -e g2.vcf.gz ] && pass "no output left by failed runs" || fail "failed run left an output"
+# Bad records spread over the file: the same warnings (CHROM:POS, no rank-relative record numbers) at 1, 2
+# and 4 ranks, and under --strict one error line, the first bad record's, whichever ranks meet one.
+zcat w/cohort.vcf.gz | cut -f1-8 | awk 'BEGIN {OFS = "\t"} /^#/ {print; next} {++n}
+  n == 2500 || n == 5200 {$5 = "<DEL>"} n == 7600 {$5 = $4} n == 7700 {$5 = "*"} {print}' | bgzip > spread.vcf.gz
+tabix -p vcf spread.vcf.gz
+first_bad=$(bcftools view -H spread.vcf.gz | awk 'NR == 2500 {print $1 ":" $2}')
+for n in 1 2 4; do
+  timeout 300 mpiexec -n $n "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf spread.vcf.gz --out spread$n.vcf.gz \
+    --quiet 2> spread$n.log || fail "annotate spread.vcf.gz at $n ranks"
+  sed 's/^\[precis annotate [0-9.]*s\] //' spread$n.log > spread$n.txt
+done
+[ "$(grep -c . spread1.txt)" -eq 6 ] && grep -q "^warning: symbolic or non-ACGTN allele skipped: spread.vcf.gz: $first_bad: ALT <DEL>$" spread1.txt \
+  && pass "bad records named by CHROM:POS ($(head -1 spread1.txt))" || fail "bad record warnings: $(cat spread1.txt)"
+for n in 2 4; do
+  cmp -s spread1.txt spread$n.txt && pass "the same warnings at 1 and $n ranks" \
+    || fail "warnings differ at $n ranks: $(diff spread1.txt spread$n.txt | tr '\n' ' ')"
+done
+expect_error 2 "spread.vcf.gz: $first_bad: ALT <DEL>: symbolic or non-ACGTN allele skipped (--strict)" -- \
+  "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf spread.vcf.gz --out spread_strict.vcf.gz --strict --quiet
+for n in 2 4; do
+  expect_mpi_error 2 "spread.vcf.gz: $first_bad: ALT <DEL>: symbolic or non-ACGTN allele skipped (--strict)" -- \
+    timeout 120 mpiexec -n $n "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 --vcf spread.vcf.gz \
+    --out spread_strict.vcf.gz --strict --quiet
+  [ "$(grep -c 'error:' err.txt)" -eq 1 ] && pass "--strict at $n ranks: one error line" \
+    || fail "--strict at $n ranks: $(grep -c 'error:' err.txt) error lines: $(grep 'error:' err.txt)"
+done
+[ ! -e .strict.vcf.gz.precis-vcf.0 ] && [ ! -e spread_strict.vcf.gz ] && [ ! -e .spread_strict.vcf.gz.precis-vcf.1 ] && [ ! -e strict.vcf.gz ] && [ ! -e mpi.vcf.gz ] && [ ! -e g2.vcf.gz ] && pass "no output left by failed runs" || fail "failed run left an output"
 # Haplotype-aware consequences on a dense phased cohort: HCSQ compounds agree with bcftools csq's
 # (haplotype mode), the output is identical at 1, 2 and 4 ranks (compounds straddling windows included),
 # and --local-csq turns them off.

@@ -77,7 +77,8 @@ void add_header_lines(bcf_hdr_t* header, const known_variants& known);
 
 /// Normalises the alleles of `rec` (unpacked BCF_UN_ALL against ctx.in_header), predicts their effects and
 /// looks up ClinVar (out.results, problems, genotypes). Thread-safe for distinct records. `number`
-/// (1-based record number in the file) names the record in messages.
+/// (1-based record number in the file, or 0 for a record read by region) names the record in messages:
+/// "FILE: record N (CHROM:POS)", or "FILE: CHROM:POS" when it is 0.
 /// `sequence`, when given, is the record's contig (otherwise it is looked up in ctx).
 void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number, record_output& out,
                     const std::string* sequence = nullptr);
