@@ -58,7 +58,7 @@ mkdir -p a_dir
 expect_error 2 "--out a_dir is a directory" -- "$precis" convert --vcf good.vcf --out a_dir
 printf 'chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\nchr1\t10\tG\tA\t0.5\n' >pgs.txt
 expect_error 2 "--out and --contributions both name s.tsv" -- "$precis" score --pgs pgs.txt --vcf good.vcf --out s.tsv --contributions s.tsv
-rmdir a_dir && rm in.vcf.gz pgs.txt
+rmdir a_dir && rm in.vcf.gz in.vcf.gz.tbi pgs.txt
 # Options whose values would run for ever are refused before any work.
 expect_error 2 "--nlambda must be between 1 and 10000" -- "$precis" train --cohort missing.h5 --phenotype d --out m.h5 --nlambda 100000000
 expect_error 2 "--hidden must be between 1 and 4096" -- "$precis" train --cohort missing.h5 --phenotype d --out m.h5 --model mlp --hidden 100000000
