@@ -53,11 +53,15 @@ projection project(const pca_model& model, const h5::variant_rows& variants, con
                 it = rows.find(key(chrom, pos, alt, ref));
                 flip = it != rows.end();
             }
-            if (it == rows.end() || seen[it->second]) {
+            if (it == rows.end()) {
                 ++p.unmatched_records;
                 continue;
             }
             const std::size_t v = it->second;
+            if (seen[v])  // as score --vcf: two genotypes for one variant, of which either could be used
+                throw input_error(reader.where(rec.get()) + ": a second record for the PCA variant " + variants.chrom[v] + ":" +
+                                  std::to_string(variants.pos[v]) + " " + variants.ref[v] + ">" + variants.alt[v] +
+                                  " (duplicate records: which genotype is right?)");
             seen[v] = 1;
             ++p.matched;
             p.flipped += flip;

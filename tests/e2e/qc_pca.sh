@@ -70,6 +70,24 @@ if [ "${flipped:-0}" -gt 0 ] && python3 "$here/compare_scores.py" pca1.eigenvec 
   pass "swapped alleles flipped ($flipped) and scores reproduced"
 else fail "swapped-allele projection: $(cat swapped.log)"; fi
 
+# A second record of a PCA variant (a kept biallelic one), with other genotypes or with REF and ALT swapped:
+# which genotype is right cannot be told, so exit 2 naming the record, and no output.
+# (awk reads to the end: an early exit would fail the pipe under pipefail.)
+site=$(zcat world/cohort.vcf.gz | awk -F'\t' 'NR == FNR {if (FNR > 1 && $12 == "kept") kept[$1 ":" $2] = 1; next}
+  !/^#/ {n++} !/^#/ && !found && $5 !~ /,/ && (($1 ":" $2) in kept) {print $1 ":" $2 "\t" $4 ">" $5 "\t" n + 1; found = 1}' \
+  qc2.variants.tsv -)
+IFS=$'\t' read -r site alleles record <<<"$site"
+zcat world/cohort.vcf.gz | awk -F'\t' -v site="$site" 'BEGIN {OFS = "\t"} {print} !/^#/ && ($1 ":" $2) == site {
+  for (i = 10; i <= NF; i++) $i = "1/1"; print}' | bgzip >dup.vcf.gz
+expect_error 2 "dup.vcf.gz: record $record ($site): a second record for the PCA variant $site $alleles (duplicate records" -- \
+  "$precis" pca --cohort pca1.h5 --project dup.vcf.gz --out dup.tsv
+zcat world/cohort.vcf.gz | awk -F'\t' -v site="$site" 'BEGIN {OFS = "\t"} {print} !/^#/ && ($1 ":" $2) == site {
+  t = $4; $4 = $5; $5 = t; for (i = 10; i <= NF; i++) {gsub(/0/, "x", $i); gsub(/1/, "0", $i); gsub(/x/, "1", $i)} print}' |
+  bgzip >dup_swapped.vcf.gz
+expect_error 2 "dup_swapped.vcf.gz: record $record ($site): a second record for the PCA variant $site $alleles" -- \
+  "$precis" pca --cohort pca1.h5 --project dup_swapped.vcf.gz --out dup.tsv
+[ ! -e dup.tsv ] && pass "no projection written for duplicate records" || fail "dup.tsv written"
+
 # Agreement with plink2 on the same VCF split like the cohort file (bcftools norm -m-).
 if command -v plink2 >/dev/null && command -v bcftools >/dev/null; then
   bcftools norm -m- -Oz -o split.vcf.gz world/cohort.vcf.gz 2>/dev/null

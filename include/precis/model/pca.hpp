@@ -98,7 +98,8 @@ struct projection {
 /// Projects the samples of `vcf` onto `model` (whose variants are `variants`, all rows of the cohort):
 /// variants matched on chrom/pos/ref/alt (multi-allelic records split as bcftools norm -m-; swapped REF/ALT
 /// flipped), missing calls and unmatched model variants contribute the mean (0). Projecting the cohort's
-/// own genotypes reproduces their scores. Serial; throws input_error for an unreadable VCF.
+/// own genotypes reproduces their scores. Serial; throws input_error for an unreadable VCF and for a second
+/// record of a model variant (also swapped, or inside a multi-allelic record), naming the file and record.
 projection project(const pca_model& model, const h5::variant_rows& variants, const std::filesystem::path& vcf);
 
 /// Writes `p` as TSV: sample_id PC1..PCk (atomic).
