@@ -127,8 +127,12 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
             throw input_error::at(file, "line " + std::to_string(line_no),
                                   "effect_weight " + fields[static_cast<std::size_t>(c_weight)] + " exceeds 1e9 in magnitude");
         if (c_freq >= 0 && !fields[static_cast<std::size_t>(c_freq)].empty()) {
-            double f = number(c_freq, "allelefrequency_effect");
-            v.effect_frequency = (f >= 0 && f <= 1) ? f : -1;
+            // Imputes missing genotypes (2 x frequency): a value outside [0, 1] is no frequency.
+            v.effect_frequency = number(c_freq, "allelefrequency_effect");
+            if (v.effect_frequency < 0 || v.effect_frequency > 1)
+                throw input_error::at(file, "line " + std::to_string(line_no),
+                                      "allelefrequency_effect '" + fields[static_cast<std::size_t>(c_freq)] +
+                                          "' must be in [0, 1]");
         }
         if (v.effect_allele.empty())
             throw input_error::at(file, "line " + std::to_string(line_no), "empty effect_allele");

@@ -78,6 +78,10 @@ printf 'chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\nchr1
 expect_error 2 "nan_weight.txt: line 2: effect_weight 'nan' is not finite" -- "$precis" score --pgs nan_weight.txt --vcf good.vcf --out s.tsv
 printf 'chr_name\tchr_position\teffect_allele\teffect_weight\teffect_weight\nchr1\t10\tG\t1\t2\n' >two_weights.txt
 expect_error 2 "two_weights.txt: line 1: column 'effect_weight' appears twice" -- "$precis" score --pgs two_weights.txt --vcf good.vcf --out s.tsv
+# PGS scoring files: frequencies in [0, 1].
+printf 'chr_name\tchr_position\teffect_allele\teffect_weight\tallelefrequency_effect\nchr1\t10\tG\t0.5\t1.5\n' >bad_freq.txt
+expect_error 2 "bad_freq.txt: line 2: allelefrequency_effect '1.5' must be in [0, 1]" -- "$precis" score --pgs bad_freq.txt --vcf good.vcf --out s.tsv
+rm -f bad_freq.txt
 expect_error 2 "--date 2026-13-45: must be a calendar date" -- "$precis" report --scores s.tsv --model m.h5 --out-dir r --date 2026-13-45
 { printf '>chr1\n'; for i in $(seq 1 20); do printf '%050d\n' 0 | tr 0 A; done; } >ref.fa
 bcftools view -Oz -o in.vcf.gz good.vcf && bcftools index -t in.vcf.gz

@@ -22,7 +22,8 @@ void write_pgs_file(const risk_model& m, const std::filesystem::path& path, cons
 
 /// Parses a scoring file (plain text). Required columns: chr_name, chr_position, effect_allele and
 /// effect_weight; other_allele and allelefrequency_effect are used when present. Throws input_error
-/// naming the file and line for a missing column, a short row or a non-numeric value.
+/// naming the file and line for a missing column, a short row, a non-numeric or non-finite value, or an
+/// allelefrequency_effect outside [0, 1] (an empty one is unknown: effect_frequency -1).
 pgs_score read_pgs_file(const std::filesystem::path& path);
 
 }  // namespace precis::model

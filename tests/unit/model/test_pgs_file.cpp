@@ -87,6 +87,25 @@ TEST_F(pgs_test, errors_name_the_line) {
               std::string::npos);
 }
 
+TEST_F(pgs_test, effect_frequency_outside_0_1_is_refused) {
+    const std::string head = "chr_name\tchr_position\teffect_allele\teffect_weight\tallelefrequency_effect\n";
+    for (const std::string f : {"1.5", "-0.5", "1.0000001"})
+        EXPECT_NE(message_of(write(head + "chr1\t5\tA\t0.1\t0.2\nchr1\t6\tA\t0.1\t" + f + "\n"))
+                      .find("score.txt: line 3: allelefrequency_effect '" + f + "' must be in [0, 1]"),
+                  std::string::npos)
+            << f;
+    for (const std::string f : {"inf", "-inf", "nan"})
+        EXPECT_NE(message_of(write(head + "chr1\t5\tA\t0.1\t" + f + "\n")).find("line 2: allelefrequency_effect '" + f + "' is not finite"),
+                  std::string::npos)
+            << f;
+    // The bounds are frequencies; an empty field is an unknown frequency (-1), as before.
+    auto s = read_pgs_file(write(head + "chr1\t5\tA\t0.1\t0\nchr1\t6\tA\t0.1\t1\nchr1\t7\tA\t0.1\t\n"));
+    ASSERT_EQ(s.variants.size(), 3u);
+    EXPECT_EQ(s.variants[0].effect_frequency, 0);
+    EXPECT_EQ(s.variants[1].effect_frequency, 1);
+    EXPECT_EQ(s.variants[2].effect_frequency, -1);
+}
+
 TEST_F(pgs_test, model_round_trip_and_version_check) {
     risk_model m;
     m.phenotype = "disease";
