@@ -11,7 +11,7 @@ int run_score(int argc, char** argv, MPI_Comm comm) {
     po::options_description options("Options of precis score");
     options.add_options()
         ("model", po::value<std::string>(), "model.h5 from precis train (docs/model.md)")
-        ("pgs", po::value<std::string>(), "PGS Catalog scoring file (chr_name chr_position effect_allele effect_weight ...)")
+        ("pgs", po::value<std::string>(), "PGS Catalog scoring file, plain or .gz (chr_name chr_position effect_allele effect_weight ...)")
         ("cohort", po::value<std::string>(), "cohort HDF5 file: score its kept samples (MPI over sample shards)")
         ("vcf", po::value<std::string>(), "VCF/BCF of one or more patients")
         ("out", po::value<std::string>(), "output TSV (docs/score.md)")
@@ -23,7 +23,7 @@ int run_score(int argc, char** argv, MPI_Comm comm) {
          "ref|missing: a model variant with no VCF record on a covered contig is homozygous reference, or unmatched");
     po::positional_options_description positional;
     auto vm = parse("score",
-                    "precis score (--model model.h5 | --pgs FILE.txt) (--cohort cohort.h5 | --vcf PATIENT.vcf.gz) "
+                    "precis score (--model model.h5 | --pgs FILE.txt[.gz]) (--cohort cohort.h5 | --vcf PATIENT.vcf.gz) "
                     "--out scores.tsv [--reference model.h5] [--pcs PCS.tsv] [--absent ref|missing] [--contributions FILE.tsv]",
                     options, positional, {"out"}, argc, argv, {"out", "contributions"});
     if (!vm) return 0;

@@ -1,12 +1,19 @@
 // PGS Catalog scoring file: '#' header lines (###PGS CATALOG SCORING FILE, #key=value), then a
-// tab-separated table with a header row.
+// tab-separated table with a header row. Read plain or gzip/bgzip-compressed (the Catalog's .txt.gz).
 #include "precis/model/pgs_file.hpp"
+
+#include <htslib/bgzf.h>
+#include <htslib/hfile.h>
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "precis/core/atomic_output.hpp"
@@ -26,6 +33,68 @@ std::vector<std::string> split_tabs(const std::string& line) {
         start = tab + 1;
     }
 }
+
+struct bgzf_closer {
+    void operator()(BGZF* f) const { if (f) bgzf_close(f); }
+};
+
+// The name of a compression that BGZF cannot read; nullptr for none, gzip and bgzip.
+const char* unreadable_compression(htsCompression c) {
+    switch (c) {
+    case no_compression: case gzip: case bgzf: return nullptr;
+    case bzip2_compression: return "bzip2";
+    case xz_compression: return "xz";
+    case zstd_compression: return "zstd";
+    default: return "an unsupported method";
+    }
+}
+
+// The lines of a plain, gzip or bgzip text file (HTSlib's BGZF reads all three); another compression is
+// an input error naming the file.
+class text_lines {
+public:
+    explicit text_lines(const std::string& file) : m_file(file) {
+        hFILE* h = hopen(file.c_str(), "r");
+        if (!h) throw input_error(file + ": cannot open");
+        htsFormat format{};
+        if (hts_detect_format2(h, file.c_str(), &format) < 0) {
+            hclose_abruptly(h);
+            throw input_error(file + ": cannot read");
+        }
+        if (const char* method = unreadable_compression(format.compression)) {
+            hclose_abruptly(h);
+            throw input_error(file + ": compressed with " + method +
+                              "; decompress it, or recompress it with gzip or bgzip");
+        }
+        m_bgzf.reset(bgzf_hopen(h, "r"));
+        if (!m_bgzf) {
+            hclose_abruptly(h);
+            throw input_error(file + ": cannot read");
+        }
+    }
+    text_lines(const text_lines&) = delete;
+    text_lines& operator=(const text_lines&) = delete;
+    ~text_lines() { std::free(m_line.s); }
+
+    // The next line, without its '\n', into `line`; false at the end of the file. Throws input_error for
+    // a read error (a truncated or corrupt compressed file).
+    bool next(std::string& line) {
+        const int rc = bgzf_getline(m_bgzf.get(), '\n', &m_line);
+        if (rc < -1 || m_bgzf->errcode != 0)  // a failed read also returns the part of the line before it
+            throw input_error::at(m_file, "line " + std::to_string(m_lines + 1),
+                                  "read error (a truncated or corrupt compressed file?)");
+        if (rc == -1) return false;
+        ++m_lines;
+        line.assign(m_line.s, m_line.l);
+        return true;
+    }
+
+private:
+    std::string m_file;
+    std::unique_ptr<BGZF, bgzf_closer> m_bgzf;
+    kstring_t m_line{0, 0, nullptr};
+    std::int64_t m_lines = 0;
+};
 
 std::string format_double(double v) {
     char buf[64];
@@ -59,14 +128,14 @@ void write_pgs_file(const risk_model& m, const std::filesystem::path& path, cons
 
 pgs_score read_pgs_file(const std::filesystem::path& path) {
     require_readable_file(path, "--pgs");
-    std::ifstream in(path);
     const std::string file = path.string();
+    text_lines in(file);
     pgs_score s;
     std::string line;
     std::int64_t line_no = 0;
     std::vector<std::string> columns;
     int c_chr = -1, c_pos = -1, c_effect = -1, c_other = -1, c_weight = -1, c_freq = -1;
-    while (std::getline(in, line)) {
+    while (in.next(line)) {
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty()) continue;

@@ -52,6 +52,12 @@ awk -F'\t' 'NR > 1 && ($7 != $8 || $6 == "NA" || $6 <= 0 || $6 >= 1 || $3 < 0 ||
 "$precis" score --pgs pgs.txt --cohort cohort.h5 --out spgs.tsv --quiet
 paste s1.tsv spgs.tsv | awk -F'\t' 'NR > 1 {d = $2 - $10; if (d < 0) d = -d; if (d > m) m = d} END {exit !(m < 1e-9)}' &&
   pass "PGS file raw sums equal the model's" || fail "PGS file raw sums differ from the model's"
+# The PGS Catalog ships scoring files gzipped: a gzip or bgzip copy gives the same scores as the plain file.
+gzip -c pgs.txt >pgs.txt.gz && bgzip -c pgs.txt >pgs.bgzip.txt.gz
+for f in pgs.txt.gz pgs.bgzip.txt.gz; do
+  "$precis" score --pgs "$f" --cohort cohort.h5 --out sgz.tsv --quiet
+  cmp -s spgs.tsv sgz.tsv && pass "$f scores as pgs.txt" || fail "$f scores differ from pgs.txt"
+done
 "$precis" score --model model.h5 --vcf sim/patients/P0001.truth.vcf.gz --out patient.tsv --quiet
 awk -F'\t' 'NR == 2 && $1 == "P0001" && $7 == $8 && $6 != "NA" {ok = 1} END {exit !ok}' patient.tsv &&
   pass "patient VCF scored: $(tail -1 patient.tsv)" || fail "patient.tsv: $(cat patient.tsv)"

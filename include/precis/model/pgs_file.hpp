@@ -20,10 +20,12 @@ struct pgs_score {
 void write_pgs_file(const risk_model& m, const std::filesystem::path& path, const std::string& pgs_id,
                     const std::string& genome_build);
 
-/// Parses a scoring file (plain text). Required columns: chr_name, chr_position, effect_allele and
-/// effect_weight; other_allele and allelefrequency_effect are used when present. Throws input_error
-/// naming the file and line for a missing column, a short row, a non-numeric or non-finite value, or an
-/// allelefrequency_effect outside [0, 1] (an empty one is unknown: effect_frequency -1).
+/// Parses a scoring file, plain text or gzip/bgzip-compressed (the Catalog's .txt.gz). Required columns:
+/// chr_name, chr_position, effect_allele and effect_weight; other_allele and allelefrequency_effect are
+/// used when present. Throws input_error naming the file and line for a missing column, a short row, a
+/// non-numeric or non-finite value, or an allelefrequency_effect outside [0, 1] (an empty one is unknown:
+/// effect_frequency -1) or a read error (a truncated compressed file), and naming the file for another
+/// compression (xz, bzip2, zstd).
 pgs_score read_pgs_file(const std::filesystem::path& path);
 
 }  // namespace precis::model

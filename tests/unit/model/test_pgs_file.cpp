@@ -1,5 +1,6 @@
 // PGS Catalog scoring files: our writer's output parses back; missing columns and bad rows name the line.
 #include <gtest/gtest.h>
+#include <htslib/bgzf.h>
 
 #include <unistd.h>
 
@@ -32,6 +33,14 @@ protected:
     }
     std::filesystem::path dir;
 };
+
+// Writes `text` to `path` compressed through BGZF: mode "wg" gzip, "w" bgzip.
+void write_compressed(const std::filesystem::path& path, const std::string& text, const char* mode) {
+    BGZF* f = bgzf_open(path.c_str(), mode);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(bgzf_write(f, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ASSERT_EQ(bgzf_close(f), 0);
+}
 
 std::string message_of(const std::filesystem::path& p) {
     try {
@@ -85,6 +94,49 @@ TEST_F(pgs_test, errors_name_the_line) {
               std::string::npos);
     EXPECT_NE(message_of(write("chr_name\tchr_position\teffect_allele\teffect_weight\nchr1\t5\tA\n")).find("3 fields"),
               std::string::npos);
+}
+
+TEST_F(pgs_test, gzip_and_bgzip_files_read_as_the_plain_file) {
+    const std::string text = "###PGS CATALOG SCORING FILE\n#pgs_id=PGS000001\n#genome_build=GRCh38\n"
+                             "chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\tallelefrequency_effect\n"
+                             "chr1\t1000\tA\tG\t0.5\t0.1\n2\t2000\tT\tC\t-0.25\t\n";
+    const auto plain = read_pgs_file(write(text));
+    ASSERT_EQ(plain.variants.size(), 2u);
+    for (const char* mode : {"wg", "w"}) {
+        const auto path = dir / (std::string(mode) + ".txt.gz");
+        write_compressed(path, text, mode);
+        std::ifstream raw(path, std::ios::binary);
+        ASSERT_EQ(raw.get(), 0x1f) << mode;  // compressed on disk, not text
+        const auto s = read_pgs_file(path);
+        EXPECT_EQ(s.header, plain.header) << mode;
+        ASSERT_EQ(s.variants.size(), plain.variants.size()) << mode;
+        for (std::size_t i = 0; i < s.variants.size(); ++i) {
+            EXPECT_EQ(s.variants[i].chrom, plain.variants[i].chrom);
+            EXPECT_EQ(s.variants[i].pos, plain.variants[i].pos);
+            EXPECT_EQ(s.variants[i].effect_allele, plain.variants[i].effect_allele);
+            EXPECT_EQ(s.variants[i].other_allele, plain.variants[i].other_allele);
+            EXPECT_EQ(s.variants[i].weight, plain.variants[i].weight);
+            EXPECT_EQ(s.variants[i].effect_frequency, plain.variants[i].effect_frequency);
+        }
+    }
+    // Errors of a compressed file name its lines as in the plain one.
+    write_compressed(dir / "bad.txt.gz", text + "chr1\t3000\tA\tG\tabc\t0.1\n", "wg");
+    EXPECT_NE(message_of(dir / "bad.txt.gz").find("bad.txt.gz: line 7: effect_weight 'abc' is not a number"), std::string::npos);
+}
+
+TEST_F(pgs_test, other_compression_and_truncated_gzip_are_refused) {
+    EXPECT_NE(message_of(write(std::string("\xfd" "7zXZ\0junk", 10))).find("score.txt: compressed with xz; decompress it"),
+              std::string::npos);
+    EXPECT_NE(message_of(write("BZh91AY&SYjunk")).find("score.txt: compressed with bzip2"), std::string::npos);
+    std::string text = "chr_name\tchr_position\teffect_allele\teffect_weight\n";
+    for (int i = 1; i <= 20000; ++i) text += "chr1\t" + std::to_string(i) + "\tA\t0.5\n";
+    const auto path = dir / "cut.txt.gz";
+    write_compressed(path, text, "wg");
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+    // Not the part of a line read before the failure: the read error itself.
+    const auto message = message_of(path);
+    EXPECT_NE(message.find("cut.txt.gz: line "), std::string::npos) << message;
+    EXPECT_NE(message.find(": read error (a truncated or corrupt compressed file?)"), std::string::npos) << message;
 }
 
 TEST_F(pgs_test, effect_frequency_outside_0_1_is_refused) {
