@@ -8,6 +8,7 @@
 #include <htslib/kstring.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -15,9 +16,12 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
+#include "precis/model/detail/scoring.hpp"
 
 namespace precis::model {
 
@@ -102,6 +106,81 @@ std::string format_double(double v) {
     return buf;
 }
 
+// Three-way comparison of allele strings, case-insensitive as same_bases.
+int compare_bases(std::string_view a, std::string_view b) {
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        const int x = std::toupper(static_cast<unsigned char>(a[i]));
+        const int y = std::toupper(static_cast<unsigned char>(b[i]));
+        if (x != y) return x < y ? -1 : 1;
+    }
+    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+// Refuses two rows that weight one variant: the same contig (normalise_contig), position and alleles, also
+// with effect and other allele swapped, or the same effect allele where a row has no other allele. Scoring
+// would count one of them against a cohort (a genotype row matches once) and both against a VCF. Other
+// effect alleles at one position (a multi-allelic site) are separate variants. Where such rows exist, two of
+// them are neighbours in one of two sorts of the rows; of those neighbour pairs, the one whose second row
+// comes first in the file is named. `lines`: the line of each row.
+void refuse_duplicate_rows(const std::string& file, const std::vector<weighted_variant>& rows,
+                           const std::vector<std::int64_t>& lines) {
+    std::vector<std::string> contig;
+    contig.reserve(rows.size());
+    for (const auto& v : rows) contig.push_back(normalise_contig(v.chrom));
+    std::size_t first = rows.size(), second = rows.size();
+    // Sorts `order` on contig, position and the allele pair `key` gives, then tests neighbours with `same`.
+    auto scan = [&](std::vector<std::size_t> order, auto key, auto same) {
+        std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+            if (const int c = contig[x].compare(contig[y])) return c < 0;
+            if (rows[x].pos != rows[y].pos) return rows[x].pos < rows[y].pos;
+            const auto [x1, x2] = key(rows[x]);
+            const auto [y1, y2] = key(rows[y]);
+            if (const int c = compare_bases(x1, y1)) return c < 0;
+            if (const int c = compare_bases(x2, y2)) return c < 0;
+            return x < y;
+        });
+        for (std::size_t i = 1; i < order.size(); ++i) {
+            const auto x = std::min(order[i - 1], order[i]), y = std::max(order[i - 1], order[i]);
+            if (contig[x] != contig[y] || rows[x].pos != rows[y].pos || !same(rows[x], rows[y])) continue;
+            if (y < second || (y == second && x < first)) first = x, second = y;
+        }
+    };
+    using pair = std::pair<std::string_view, std::string_view>;
+    std::vector<std::size_t> all(rows.size()), with_other;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        all[i] = i;
+        if (!rows[i].other_allele.empty()) with_other.push_back(i);
+    }
+    // Effect allele, then other allele (empty first): equal pairs, and an empty other allele next to the
+    // rows of its effect allele.
+    scan(all, [](const weighted_variant& v) { return pair(v.effect_allele, v.other_allele); },
+         [](const weighted_variant& a, const weighted_variant& b) {
+             return detail::same_bases(a.effect_allele, b.effect_allele) &&
+                    (a.other_allele.empty() || b.other_allele.empty() ||
+                     detail::same_bases(a.other_allele, b.other_allele));
+         });
+    // The two alleles in either order: swapped pairs.
+    auto unordered = [](const weighted_variant& v) {
+        return compare_bases(v.effect_allele, v.other_allele) < 0 ? pair(v.effect_allele, v.other_allele)
+                                                                   : pair(v.other_allele, v.effect_allele);
+    };
+    scan(with_other, unordered, [&](const weighted_variant& a, const weighted_variant& b) {
+        const auto [a1, a2] = unordered(a);
+        const auto [b1, b2] = unordered(b);
+        return compare_bases(a1, b1) == 0 && compare_bases(a2, b2) == 0;
+    });
+    if (second == rows.size()) return;
+    const auto& a = rows[first];
+    const auto& b = rows[second];
+    throw input_error::at(file, "line " + std::to_string(lines[second]),
+                          b.chrom + ":" + std::to_string(b.pos) + " effect allele " + b.effect_allele +
+                              (b.other_allele.empty() ? "" : ", other allele " + b.other_allele) +
+                              " repeats the variant of line " + std::to_string(lines[first]) +
+                              (detail::same_bases(a.effect_allele, b.effect_allele) ? ""
+                                                                                     : " with the alleles swapped") +
+                              " (duplicate rows: which weight is right?)");
+}
+
 }  // namespace
 
 void write_pgs_file(const risk_model& m, const std::filesystem::path& path, const std::string& pgs_id,
@@ -131,6 +210,7 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
     const std::string file = path.string();
     text_lines in(file);
     pgs_score s;
+    std::vector<std::int64_t> lines;  // per variant
     std::string line;
     std::int64_t line_no = 0;
     std::vector<std::string> columns;
@@ -206,8 +286,10 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
         if (v.effect_allele.empty())
             throw input_error::at(file, "line " + std::to_string(line_no), "empty effect_allele");
         s.variants.push_back(std::move(v));
+        lines.push_back(line_no);
     }
     if (columns.empty()) throw input_error::at(file, "line " + std::to_string(line_no), "no column header line");
+    refuse_duplicate_rows(file, s.variants, lines);
     return s;
 }
 

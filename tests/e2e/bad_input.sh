@@ -78,8 +78,11 @@ printf 'chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\nchr1
 expect_error 2 "nan_weight.txt: line 2: effect_weight 'nan' is not finite" -- "$precis" score --pgs nan_weight.txt --vcf good.vcf --out s.tsv
 printf 'chr_name\tchr_position\teffect_allele\teffect_weight\teffect_weight\nchr1\t10\tG\t1\t2\n' >two_weights.txt
 expect_error 2 "two_weights.txt: line 1: column 'effect_weight' appears twice" -- "$precis" score --pgs two_weights.txt --vcf good.vcf --out s.tsv
-# PGS scoring files: frequencies in [0, 1], gzip/bgzip only (xz refused by name, a truncated gzip file as a
-# read error).
+# PGS scoring files: one row per variant (here a second row with the alleles swapped), frequencies in
+# [0, 1], gzip/bgzip only (xz refused by name, a truncated gzip file as a read error).
+printf 'chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\nchr1\t10\tG\tA\t0.5\nchr1\t10\tA\tG\t-0.5\n' >dup_row.txt
+expect_error 2 "dup_row.txt: line 3: chr1:10 effect allele A, other allele G repeats the variant of line 2 with the alleles swapped" -- \
+  "$precis" score --pgs dup_row.txt --vcf good.vcf --out s.tsv
 printf 'chr_name\tchr_position\teffect_allele\teffect_weight\tallelefrequency_effect\nchr1\t10\tG\t0.5\t1.5\n' >bad_freq.txt
 expect_error 2 "bad_freq.txt: line 2: allelefrequency_effect '1.5' must be in [0, 1]" -- "$precis" score --pgs bad_freq.txt --vcf good.vcf --out s.tsv
 printf '\3757zXZ\000junk' >pgs.txt.xz
@@ -89,7 +92,7 @@ expect_error 2 "pgs.txt.xz: compressed with xz; decompress it" -- "$precis" scor
 head -c "$(($(wc -c <full.txt.gz) / 2))" full.txt.gz >cut.txt.gz
 expect_error 2 "cut.txt.gz: line 1: read error (a truncated or corrupt compressed file?)" -- "$precis" score --pgs cut.txt.gz --vcf good.vcf --out s.tsv
 [ ! -e s.tsv ] && pass "no scores written for a bad scoring file" || fail "s.tsv written"
-rm -f bad_freq.txt pgs.txt.xz full.txt.gz cut.txt.gz
+rm -f dup_row.txt bad_freq.txt pgs.txt.xz full.txt.gz cut.txt.gz
 expect_error 2 "--date 2026-13-45: must be a calendar date" -- "$precis" report --scores s.tsv --model m.h5 --out-dir r --date 2026-13-45
 { printf '>chr1\n'; for i in $(seq 1 20); do printf '%050d\n' 0 | tr 0 A; done; } >ref.fa
 bcftools view -Oz -o in.vcf.gz good.vcf && bcftools index -t in.vcf.gz

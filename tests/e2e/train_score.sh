@@ -58,6 +58,12 @@ for f in pgs.txt.gz pgs.bgzip.txt.gz; do
   "$precis" score --pgs "$f" --cohort cohort.h5 --out sgz.tsv --quiet
   cmp -s spgs.tsv sgz.tsv && pass "$f scores as pgs.txt" || fail "$f scores differ from pgs.txt"
 done
+# A second row for a weighted variant (another weight): refused, naming both lines.
+first=$(grep -n -v '^#' pgs.txt | sed -n 2p)
+awk -F'\t' -v OFS='\t' '{print} !/^#/ && ++n == 2 {$5 = 10; print}' pgs.txt >pgsdup.txt
+expect_error 2 "pgsdup.txt: line $((${first%%:*} + 1)): $(echo "${first#*:}" | cut -f1):$(echo "${first#*:}" | cut -f2) effect allele" -- \
+  "$precis" score --pgs pgsdup.txt --cohort cohort.h5 --out x.tsv
+grep -qF "repeats the variant of line ${first%%:*} (duplicate rows" err.txt && pass "both lines named" || fail "$(cat err.txt)"
 "$precis" score --model model.h5 --vcf sim/patients/P0001.truth.vcf.gz --out patient.tsv --quiet
 awk -F'\t' 'NR == 2 && $1 == "P0001" && $7 == $8 && $6 != "NA" {ok = 1} END {exit !ok}' patient.tsv &&
   pass "patient VCF scored: $(tail -1 patient.tsv)" || fail "patient.tsv: $(cat patient.tsv)"

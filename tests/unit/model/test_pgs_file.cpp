@@ -96,6 +96,35 @@ TEST_F(pgs_test, errors_name_the_line) {
               std::string::npos);
 }
 
+TEST_F(pgs_test, a_second_row_for_a_variant_is_refused) {
+    const std::string head = "chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\n";
+    const std::string rows = "chr1\t100\tG\tA\t0.1\nchr1\t200\tC\tT\t0.2\n";  // lines 2 and 3
+    auto refused = [&](const std::string& text, const std::string& want) {
+        EXPECT_NE(message_of(write(text)).find(want), std::string::npos) << text << " gave: " << message_of(write(text));
+    };
+    refused(head + rows + "chr1\t100\tG\tA\t10\n",
+            "score.txt: line 4: chr1:100 effect allele G, other allele A repeats the variant of line 2 (duplicate rows: "
+            "which weight is right?)");
+    refused(head + rows + "chr1\t100\tA\tG\t-0.1\n",
+            "line 4: chr1:100 effect allele A, other allele G repeats the variant of line 2 with the alleles swapped");
+    // The rows match the same genotypes: contig without "chr", alleles in lower case.
+    refused(head + rows + "1\t100\tg\ta\t0.1\n", "line 4: 1:100 effect allele g, other allele a repeats the variant of line 2");
+    // A row without other allele matches every row with its effect allele.
+    refused(head + rows + "chr1\t200\tC\t\t0.2\n", "line 4: chr1:200 effect allele C repeats the variant of line 3");
+    refused("chr_name\tchr_position\teffect_allele\teffect_weight\nchr1\t5\tA\t1\nchr1\t5\tA\t1\n",
+            "line 3: chr1:5 effect allele A repeats the variant of line 2");
+    // Of several, the pair whose second row comes first.
+    refused(head + rows + "chr1\t300\tC\tT\t1\nchr1\t200\tC\tT\t1\nchr1\t100\tG\tA\t1\n",
+            "line 5: chr1:200 effect allele C, other allele T repeats the variant of line 3");
+    // Other effect alleles at one position (multi-allelic), other other alleles, other sites: one row each.
+    const auto s = read_pgs_file(write(head + rows + "chr1\t100\tT\tA\t0.3\nchr1\t100\tG\tT\t0.4\nchr2\t100\tG\tA\t0.5\n"
+                                                     "chr1\t101\tG\tA\t0.6\nchr1\t100\tC\t\t0.7\n"));
+    EXPECT_EQ(s.variants.size(), 7u);
+    EXPECT_EQ(read_pgs_file(write("chr_name\tchr_position\teffect_allele\teffect_weight\nchr1\t5\tA\t1\nchr1\t5\tC\t1\n"))
+                  .variants.size(),
+              2u);
+}
+
 TEST_F(pgs_test, gzip_and_bgzip_files_read_as_the_plain_file) {
     const std::string text = "###PGS CATALOG SCORING FILE\n#pgs_id=PGS000001\n#genome_build=GRCh38\n"
                              "chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\tallelefrequency_effect\n"
