@@ -31,7 +31,7 @@ int run_train(int argc, char** argv, MPI_Comm comm) {
         ("select", po::value<std::string>()->default_value("deviance"), "deviance|auc: how CV chooses lambda")
         ("test-fraction", po::value<double>()->default_value(0.2), "stratified held-out test fraction")
         ("seed", po::value<std::uint64_t>()->default_value(1), "seed of the test split and the folds")
-        ("pgs-out", po::value<std::string>(), "also write the weights as a PGS Catalog scoring file")
+        ("pgs-out", po::value<std::string>(), "also write the weights as a PGS Catalog scoring file (bgzip-compressed when named .gz)")
         ("folds-out", po::value<std::string>(), "also write the split: TSV sample_id, role (test, fold1..foldK, unused)")
         ("genome-build", po::value<std::string>()->default_value("NR"), "#genome_build of --pgs-out")
         ("model", po::value<std::string>()->default_value("elastic-net"),

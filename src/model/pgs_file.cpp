@@ -185,22 +185,30 @@ void refuse_duplicate_rows(const std::string& file, const std::vector<weighted_v
 
 void write_pgs_file(const risk_model& m, const std::filesystem::path& path, const std::string& pgs_id,
                     const std::string& genome_build) {
+    std::ostringstream f;
+    f << "###PGS CATALOG SCORING FILE - see https://www.pgscatalog.org/downloads/#dl_ftp_scoring for additional "
+         "information\n"
+      << "#format_version=2.0\n##POS INFORMATION\n#pgs_id=" << pgs_id << "\n#pgs_name=precis_" << m.phenotype
+      << "\n#trait_reported=" << m.phenotype << "\n#trait_mapped=\n#trait_efo=\n#genome_build=" << genome_build
+      << "\n#weight_type=beta\n#variants_number=" << m.variants.size()
+      << "\n##SOURCE INFORMATION\n#pgp_id=\n#citation=precis train (" << m.model_type << ", alpha=" << m.alpha
+      << ", created " << m.created << ")\n"
+      << "chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\tallelefrequency_effect\n";
+    for (const auto& v : m.variants)
+        f << v.chrom << '\t' << v.pos << '\t' << v.effect_allele << '\t' << v.other_allele << '\t'
+          << format_double(v.weight) << '\t' << format_double(v.effect_frequency) << '\n';
+    const std::string text = f.str();
     atomic_output out(path);
-    {
-        std::ofstream f(out.temp_path());
-        f << "###PGS CATALOG SCORING FILE - see https://www.pgscatalog.org/downloads/#dl_ftp_scoring for additional "
-             "information\n"
-          << "#format_version=2.0\n##POS INFORMATION\n#pgs_id=" << pgs_id << "\n#pgs_name=precis_" << m.phenotype
-          << "\n#trait_reported=" << m.phenotype << "\n#trait_mapped=\n#trait_efo=\n#genome_build=" << genome_build
-          << "\n#weight_type=beta\n#variants_number=" << m.variants.size()
-          << "\n##SOURCE INFORMATION\n#pgp_id=\n#citation=precis train (" << m.model_type << ", alpha=" << m.alpha
-          << ", created " << m.created << ")\n"
-          << "chr_name\tchr_position\teffect_allele\tother_allele\teffect_weight\tallelefrequency_effect\n";
-        for (const auto& v : m.variants)
-            f << v.chrom << '\t' << v.pos << '\t' << v.effect_allele << '\t' << v.other_allele << '\t'
-              << format_double(v.weight) << '\t' << format_double(v.effect_frequency) << '\n';
-        f.flush();
-        if (!f) throw runtime_failure(out.temp_path().string() + ": write failed");
+    if (path.extension() == ".gz") {  // bgzip: gzip to any reader, as the Catalog's .txt.gz downloads
+        std::unique_ptr<BGZF, bgzf_closer> z(bgzf_open(out.temp_path().c_str(), "w"));
+        if (!z || bgzf_write(z.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
+            bgzf_close(z.release()) != 0)
+            throw runtime_failure(out.temp_path().string() + ": write failed");
+    } else {
+        std::ofstream plain(out.temp_path());
+        plain << text;
+        plain.flush();
+        if (!plain) throw runtime_failure(out.temp_path().string() + ": write failed");
     }
     out.commit();
 }

@@ -16,7 +16,8 @@ struct pgs_score {
 };
 
 /// Writes the nonzero weights of `m` as a PGS Catalog scoring file (columns chr_name chr_position
-/// effect_allele other_allele effect_weight allelefrequency_effect) atomically.
+/// effect_allele other_allele effect_weight allelefrequency_effect) atomically: bgzip-compressed when `path`
+/// ends in .gz (readable by any gzip reader), else plain text.
 void write_pgs_file(const risk_model& m, const std::filesystem::path& path, const std::string& pgs_id,
                     const std::string& genome_build);
 

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
+#include <string>
 
 #include "precis/core/error.hpp"
 #include "precis/model/pgs_file.hpp"
@@ -74,6 +76,31 @@ TEST_F(pgs_test, written_file_reads_back) {
     EXPECT_EQ(s.variants[1].other_allele, "C");
     EXPECT_DOUBLE_EQ(s.variants[1].weight, -1.5e-3);
     EXPECT_DOUBLE_EQ(s.variants[0].effect_frequency, 0.1);
+}
+
+TEST_F(pgs_test, written_gz_file_is_compressed_and_reads_back) {
+    risk_model m;
+    m.phenotype = "disease";
+    m.variants = {{"chr1", 100, "A", "G", "G", "A", 0.25, 0.1}, {"chr2", 5, "C", "T", "T", "C", -1.5e-3, 0.4}};
+    write_pgs_file(m, dir / "out.txt", "PGS_TEST", "GRCh38");
+    write_pgs_file(m, dir / "out.txt.gz", "PGS_TEST", "GRCh38");
+    std::ifstream raw(dir / "out.txt.gz", std::ios::binary);
+    EXPECT_EQ(raw.get(), 0x1f);
+    EXPECT_EQ(raw.get(), 0x8b);
+    // Decompressed, the same bytes as the plain file.
+    BGZF* f = bgzf_open((dir / "out.txt.gz").c_str(), "r");
+    ASSERT_NE(f, nullptr);
+    std::string text(1 << 16, '\0');
+    const auto n = bgzf_read(f, text.data(), text.size());
+    bgzf_close(f);
+    ASSERT_GT(n, 0);
+    text.resize(static_cast<std::size_t>(n));
+    std::ifstream plain(dir / "out.txt");
+    EXPECT_EQ(text, std::string(std::istreambuf_iterator<char>(plain), {}));
+    const auto s = read_pgs_file(dir / "out.txt.gz");
+    ASSERT_EQ(s.variants.size(), 2u);
+    EXPECT_EQ(s.header.at("pgs_id"), "PGS_TEST");
+    EXPECT_DOUBLE_EQ(s.variants[1].weight, -1.5e-3);
 }
 
 TEST_F(pgs_test, catalog_style_file_without_optional_columns) {
