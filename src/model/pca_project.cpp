@@ -34,6 +34,7 @@ projection project(const pca_model& model, const h5::variant_rows& variants, con
     p.model_variants = static_cast<std::int64_t>(rows.size());
     io::vcf_reader reader(vcf);
     p.samples = reader.samples();
+    if (p.samples.empty()) throw input_error(vcf.string() + ": no samples (a sites-only VCF has no genotypes to project)");
     const std::size_t ns = p.samples.size();
     p.scores.assign(ns * k, 0.0);
     std::vector<std::uint8_t> seen(variants.size(), 0);

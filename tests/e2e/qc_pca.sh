@@ -87,6 +87,8 @@ zcat world/cohort.vcf.gz | awk -F'\t' -v site="$site" 'BEGIN {OFS = "\t"} {print
 expect_error 2 "dup_swapped.vcf.gz: record $record ($site): a second record for the PCA variant $site $alleles" -- \
   "$precis" pca --cohort pca1.h5 --project dup_swapped.vcf.gz --out dup.tsv
 [ ! -e dup.tsv ] && pass "no projection written for duplicate records" || fail "dup.tsv written"
+bcftools view -G -Oz -o sites.vcf.gz world/cohort.vcf.gz
+expect_error 2 "sites.vcf.gz: no samples" -- "$precis" pca --cohort pca1.h5 --project sites.vcf.gz --out dup.tsv
 
 # Agreement with plink2 on the same VCF split like the cohort file (bcftools norm -m-).
 if command -v plink2 >/dev/null && command -v bcftools >/dev/null; then
