@@ -275,8 +275,13 @@ pgs_score read_pgs_file(const std::filesystem::path& path) {
         };
         weighted_variant v;
         v.chrom = fields[static_cast<std::size_t>(c_chr)];
-        v.pos = static_cast<std::int64_t>(number(c_pos, "chr_position"));
-        if (v.pos < 1) throw input_error::at(file, "line " + std::to_string(line_no), "chr_position must be >= 1");
+        {
+            const auto& t = fields[static_cast<std::size_t>(c_pos)];
+            auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v.pos);
+            if (ec != std::errc() || p != t.data() + t.size() || v.pos < 1)
+                throw input_error::at(file, "line " + std::to_string(line_no),
+                                      "chr_position '" + t + "' is not a positive integer");
+        }
         v.effect_allele = fields[static_cast<std::size_t>(c_effect)];
         if (c_other >= 0) v.other_allele = fields[static_cast<std::size_t>(c_other)];
         v.weight = number(c_weight, "effect_weight");

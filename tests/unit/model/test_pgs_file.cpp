@@ -121,6 +121,10 @@ TEST_F(pgs_test, errors_name_the_line) {
               std::string::npos);
     EXPECT_NE(message_of(write("chr_name\tchr_position\teffect_allele\teffect_weight\nchr1\t5\tA\n")).find("3 fields"),
               std::string::npos);
+    for (std::string pos : {"1.5", "1e30", "0", "-3"})  // 1.5 read as 1 and 1e30 overflowed before
+        EXPECT_NE(message_of(write("chr_name\tchr_position\teffect_allele\teffect_weight\nchr1\t" + pos + "\tA\t0.1\n"))
+                      .find("line 2: chr_position '" + pos + "' is not a positive integer"),
+                  std::string::npos) << pos;
 }
 
 TEST_F(pgs_test, a_second_row_for_a_variant_is_refused) {
