@@ -31,6 +31,13 @@ std::vector<region> parse_regions(const std::string& spec, const std::vector<std
         if (it == contigs.end()) throw input_error(where + ": contig " + name + " is not in the reference");
         return static_cast<int>(it - contigs.begin());
     };
+    // A region past the contig's end would silently give no calls (a typo, or another reference build).
+    auto inside = [&](int c, std::int64_t begin, const std::string& where) {
+        const auto length = lengths[static_cast<std::size_t>(c)];
+        if (begin >= length)
+            throw input_error(where + ": starts past the end of " + contigs[static_cast<std::size_t>(c)] + " (" +
+                              std::to_string(length) + " bases in the reference)");
+    };
     if (spec.empty()) {
         for (std::size_t c = 0; c < contigs.size(); ++c) out.push_back({static_cast<int>(c), 0, lengths[c]});
     } else if (std::filesystem::is_regular_file(spec)) {
@@ -47,6 +54,7 @@ std::vector<region> parse_regions(const std::string& spec, const std::vector<std
             if (!(fields >> chrom >> b >> e) || !parse_int(b, begin) || !parse_int(e, end) || begin < 0 || end < begin)
                 throw input_error(where + ": want CHROM START END (0-based, END >= START)");
             int c = contig_index(chrom, where);
+            inside(c, begin, where);
             out.push_back({c, begin, std::min(end, lengths[static_cast<std::size_t>(c)])});
         }
         if (out.empty()) throw input_error(spec + ": BED file without any region");
@@ -69,6 +77,7 @@ std::vector<region> parse_regions(const std::string& spec, const std::vector<std
             if (dash == std::string::npos || !parse_int(range.substr(0, dash), beg) || !parse_int(range.substr(dash + 1), end) ||
                 beg < 1 || end < beg)
                 throw input_error(where + ": want CHR:BEG-END, 1-based and inclusive");
+            inside(c, beg - 1, where);
             out.push_back({c, beg - 1, std::min(end, lengths[static_cast<std::size_t>(c)])});
         }
         if (out.empty()) throw input_error("--regions '" + spec + "': no region given (and no such BED file)");

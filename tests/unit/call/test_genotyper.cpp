@@ -108,4 +108,6 @@ TEST(call_regions, parse_merge_and_errors) {
     EXPECT_EQ(r[1].begin, 9);
     EXPECT_THROW(parse_regions("chr3:1-10", names, lengths), precis::input_error);
     EXPECT_THROW(parse_regions("chr1:20-10", names, lengths), precis::input_error);
+    EXPECT_THROW(parse_regions("chr2:501-600", names, lengths), precis::input_error);  // past the end: no calls
+    EXPECT_EQ(parse_regions("chr2:400-600", names, lengths).at(0).end, 500);         // clipped to the end
 }
