@@ -288,7 +288,7 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
             return ec == std::errc() && end == s.data() + s.size() && !s.empty();
         };
         bool ok = n_col == 9 && integer(col[3], f.begin) && integer(col[4], f.end) && --f.begin >= 0 && f.end > f.begin &&
-                  col[6].size() == 1 && (col[6][0] == '+' || col[6][0] == '-' || col[6][0] == '.') &&
+                  col[6].size() == 1 && (col[6][0] == '+' || col[6][0] == '-' || col[6][0] == '.' || col[6][0] == '?') &&
                   (col[7] == "." || col[7] == "0" || col[7] == "1" || col[7] == "2");
         if (!ok) {
             std::string msg = "line " + std::to_string(number) + ": '" + std::string(text.substr(0, 60)) + "'";
@@ -421,6 +421,10 @@ std::vector<transcript> parse_transcripts(const std::filesystem::path& path, con
         const auto contig = contigs.find(t.contig);
         if (contig == contigs.end()) {
             skip("contig absent from the FASTA", where + " on " + t.contig);
+            continue;
+        }
+        if (t.strand != '+' && t.strand != '-') {  // '.' or '?': codons, UTRs and splice sides are undefined
+            skip("no strand", where + ": strand '" + std::string(1, t.strand) + "'");
             continue;
         }
         t.exons = r.exons.empty() ? r.cds : std::move(r.exons);

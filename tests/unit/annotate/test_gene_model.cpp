@@ -42,7 +42,9 @@ const char* ensembl_gff3 =
     "chr2\tx\tgene\t5001\t6000\t.\t-\t.\tID=gene:G3;Name=NEG;biotype=lncRNA\n"
     "chr2\tx\tlnc_RNA\t5001\t6000\t.\t-\t.\tID=transcript:T6;Parent=gene:G3;biotype=lncRNA\n"
     "chr2\tx\texon\t5001\t5100\t.\t-\t.\tParent=transcript:T6\n"
-    "chr2\tx\texon\t5901\t6000\t.\t-\t.\tParent=transcript:T6\n";
+    "chr2\tx\texon\t5901\t6000\t.\t-\t.\tParent=transcript:T6\n"
+    "chr2\tx\tlnc_RNA\t7001\t8000\t.\t?\t.\tID=transcript:T7;Parent=gene:G3;biotype=lncRNA\n"  // no strand: skipped
+    "chr2\tx\texon\t7001\t8000\t.\t?\t.\tParent=transcript:T7\n";
 
 TEST(gene_model, ensembl_gff3_with_skips) {
     auto path = write("ens.gff3", ensembl_gff3);
@@ -63,6 +65,7 @@ TEST(gene_model, ensembl_gff3_with_skips) {
     EXPECT_EQ(s.skipped.at("missing parent"), 2);
     EXPECT_EQ(s.skipped.at("contig absent from the FASTA"), 1);
     EXPECT_EQ(s.skipped.at("malformed line"), 1);
+    EXPECT_EQ(s.skipped.at("no strand"), 1);
     EXPECT_FALSE(s.examples.empty());
     EXPECT_EQ(m.transcripts()[2].strand, '-');
     EXPECT_EQ(m.transcripts()[2].biotype, "lncRNA");
