@@ -345,8 +345,15 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
             const auto& v = producer.variants();
             for (std::int64_t i = 0; i < need; ++i) block.push_back(v.chrom[i], v.id[i], v.ref[i], v.alt[i], v.pos[i]);
         }
-        writer.write_variants(row, block);
-        writer.write_genotypes(row, need, producer.dosage(), producer.flags());
+        try {  // a write error on some ranks (a full disk) must not leave the others waiting in HDF5
+            collectively(comm, [&] {
+                writer.write_variants(row, block);
+                writer.write_genotypes(row, need, producer.dosage(), producer.flags());
+            });
+        } catch (...) {
+            skip_library_shutdown();  // no further HDF5 call: its collective clean-up could hang
+            throw;
+        }
         producer.consume(need);
         row += need;
         bar.add(static_cast<std::uint64_t>(need));

@@ -121,7 +121,7 @@ void dataset::write_raw(hid_t mem_type, const void* data, const std::vector<std:
     auto [file_space, mem_space] = selection(*this, offset, count);
     handle dxpl = transfer_list(*this, mode);
     if (H5Dwrite(id(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), data) < 0)
-        throw runtime_failure(where() + ": write failed");
+        throw runtime_failure(where() + ": write failed (disk full?)");
 }
 
 void dataset::read_raw(hid_t mem_type, void* data, const std::vector<std::uint64_t>& offset,

@@ -1,5 +1,7 @@
 #include "precis/h5/file.hpp"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 
 #include "precis/core/atomic_output.hpp"
@@ -168,8 +170,8 @@ group group::open(const object& parent, const std::string& name) {
     return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());
 }
 
-file::file(handle h, std::filesystem::path path, bool parallel)
-    : object(std::move(h), path.string(), path.string() + ":/", parallel), m_path(std::move(path)) {}
+file::file(handle h, std::filesystem::path path, bool parallel, bool created)
+    : object(std::move(h), path.string(), path.string() + ":/", parallel), m_path(std::move(path)), m_created(created) {}
 
 file file::create(const std::filesystem::path& path, MPI_Comm comm) {
     silence_hdf5_errors();
@@ -177,7 +179,7 @@ file file::create(const std::filesystem::path& path, MPI_Comm comm) {
     handle fapl = file_access(comm, parallel);
     hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
     if (f < 0) throw runtime_failure(path.string() + ": cannot create HDF5 file");
-    return file(handle(f, H5Fclose), path, parallel);
+    return file(handle(f, H5Fclose), path, parallel, true);
 }
 
 file file::open(const std::filesystem::path& path, MPI_Comm comm, bool writable) {
@@ -188,13 +190,38 @@ file file::open(const std::filesystem::path& path, MPI_Comm comm, bool writable)
     handle fapl = file_access(comm, parallel);
     hid_t f = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
     if (f < 0) throw input_error(path.string() + ": cannot open HDF5 file");
-    return file(handle(f, H5Fclose), path, parallel);
+    return file(handle(f, H5Fclose), path, parallel, false);
 }
 
 void file::flush() const { check_status(H5Fflush(id(), H5F_SCOPE_GLOBAL), m_path.string() + ": H5Fflush"); }
 
+namespace {
+
+// Whether the file system holding `path` has (almost) no space left, agreed over the file's ranks. A
+// parallel H5Fclose that meets a write error on some ranks leaves the others waiting in its collective
+// clean-up (HDF5 1.10), so a full disk is looked for before closing, not found by the close.
+bool disk_full(hid_t f, const std::filesystem::path& path) {
+    struct statvfs fs {};
+    const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    int full = ::statvfs(dir.c_str(), &fs) == 0 && static_cast<double>(fs.f_bavail) * fs.f_frsize < (1u << 20);
+    handle fapl(H5Fget_access_plist(f), H5Pclose);
+    MPI_Comm comm = MPI_COMM_NULL;
+    if (H5Pget_fapl_mpio(fapl.get(), &comm, nullptr) >= 0) {
+        MPI_Allreduce(MPI_IN_PLACE, &full, 1, MPI_INT, MPI_MAX, comm);
+        MPI_Comm_free(&comm);
+    }
+    return full;
+}
+
+}  // namespace
+
 void file::close() {
     hid_t f = m_handle.release();
+    // (Not for a file opened to update in place, such as qc's masks: left open it would be damaged.)
+    if (f >= 0 && m_parallel && m_created && disk_full(f, m_path)) {
+        skip_library_shutdown();  // the file stays open: closing it could hang
+        throw runtime_failure(m_path.string() + ": the disk is full (less than 1 MiB free); the HDF5 file is incomplete");
+    }
     if (f >= 0 && H5Fclose(f) < 0) {
         skip_library_shutdown();  // the id stays registered, half closed
         throw runtime_failure(m_path.string() + ": error while closing the HDF5 file (disk full?)");

@@ -31,7 +31,9 @@ handle& handle::operator=(handle&& other) noexcept {
 }
 
 void handle::reset() noexcept {
-    if (m_id >= 0 && m_close) m_close(m_id);
+    // After a failed write or close HDF5 may hang or crash in any further call (a collective clean-up that
+    // some ranks never reach, a half-closed file): the process ends without them.
+    if (m_id >= 0 && m_close && !library_shutdown_skipped()) m_close(m_id);
     m_id = H5I_INVALID_HID;
 }
 

@@ -77,12 +77,15 @@ public:
     const std::filesystem::path& path() const { return m_path; }
     /// Flushes buffers to disk (collective on a parallel file).
     void flush() const;
-    /// Closes explicitly so that errors on close are reported (the destructor ignores them).
+    /// Closes explicitly so that errors on close are reported (the destructor ignores them). A new parallel
+    /// file on a full disk (under 1 MiB free) is reported and left open instead: HDF5 1.10's collective
+    /// close hangs when a write fails on some ranks.
     void close();
 
 private:
-    file(handle h, std::filesystem::path path, bool parallel);
+    file(handle h, std::filesystem::path path, bool parallel, bool created);
     std::filesystem::path m_path;
+    bool m_created = false;
 };
 
 }  // namespace precis::h5

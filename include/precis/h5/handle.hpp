@@ -32,7 +32,7 @@ public:
 
     hid_t get() const { return m_id; }
     explicit operator bool() const { return m_id >= 0; }
-    /// Closes now (errors ignored: used from destructors).
+    /// Closes now (errors ignored: used from destructors); only forgets the id once library_shutdown_skipped().
     void reset() noexcept;
     /// Gives up ownership without closing: used when unwinding after a failure on a parallel file, where
     /// closing would be a collective call that the other ranks never make.
