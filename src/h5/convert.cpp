@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <exception>
 #include <limits>
 
 #include "precis/core/atomic_output.hpp"
@@ -28,48 +27,6 @@ using window = io::vcf_window;
 constexpr int windows_per_rank = 16;
 
 std::int64_t rows_of(const bcf1_t* rec) { return rec->n_allele > 1 ? rec->n_allele - 1 : 1; }
-
-// Every rank learns whether any rank failed; then all throw together, the failing ones their own error and
-// the others the first failing rank's message, so that collective HDF5 calls unwind in step.
-void agree_on_failure(std::exception_ptr local, const mpi::communicator& comm) {
-    if (comm.size() == 1) {
-        if (local) std::rethrow_exception(local);
-        return;
-    }
-    std::int64_t first = comm.min(local ? comm.rank() : comm.size());
-    if (first == comm.size()) return;
-    std::string message;
-    std::int64_t kind = 1;
-    if (comm.rank() == first) {
-        try {
-            std::rethrow_exception(local);
-        } catch (const input_error& e) {
-            message = e.what();
-            kind = 0;
-        } catch (const std::exception& e) {
-            message = e.what();
-        }
-    }
-    mpi::check(MPI_Bcast(&kind, 1, MPI_INT64_T, static_cast<int>(first), comm.get()), "MPI_Bcast");
-    std::int64_t size = static_cast<std::int64_t>(message.size());
-    mpi::check(MPI_Bcast(&size, 1, MPI_INT64_T, static_cast<int>(first), comm.get()), "MPI_Bcast");
-    message.resize(static_cast<std::size_t>(size));
-    mpi::check(MPI_Bcast(message.data(), static_cast<int>(size), MPI_CHAR, static_cast<int>(first), comm.get()),
-               "MPI_Bcast");
-    if (local) std::rethrow_exception(local);
-    if (kind == 0) throw input_error(message);
-    throw runtime_failure(message);
-}
-
-template <class F> void collectively(const mpi::communicator& comm, F&& work) {
-    std::exception_ptr failure;
-    try {
-        work();
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    agree_on_failure(failure, comm);
-}
 
 // Reads the records of a list of windows in order, checking that they are sorted and that no two give
 // the same row (CHROM, POS, REF, ALT).
@@ -293,7 +250,7 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
     std::vector<double> expected;
     for (const auto& w : windows) expected.push_back(w.weight);
     auto count_bounds = mpi::weighted_boundaries(expected, comm.size());
-    collectively(comm, [&] {
+    mpi::run_collectively(comm, [&] {
         count_windows(options.vcf, hts_threads, windows, count_bounds[comm.rank()], count_bounds[comm.rank() + 1], counts);
     });
     log.debug("counting pass done at ", log.elapsed(), " s");
@@ -335,7 +292,7 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
     std::int64_t row = row_begin;
     for (std::int64_t b = 0; b < n_blocks; ++b) {
         const std::int64_t need = row < row_end ? std::min((row / tile + 1) * tile, row_end) - row : 0;
-        collectively(comm, [&] {
+        mpi::run_collectively(comm, [&] {
             producer.fill(need);
             if (producer.staged() < need)
                 throw runtime_failure(options.vcf.string() + ": the file changed while converting (fewer rows than counted)");
@@ -346,7 +303,7 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
             for (std::int64_t i = 0; i < need; ++i) block.push_back(v.chrom[i], v.id[i], v.ref[i], v.alt[i], v.pos[i]);
         }
         try {  // a write error on some ranks (a full disk) must not leave the others waiting in HDF5
-            collectively(comm, [&] {
+            mpi::run_collectively(comm, [&] {
                 writer.write_variants(row, block);
                 writer.write_genotypes(row, need, producer.dosage(), producer.flags());
             });
@@ -358,7 +315,7 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
         row += need;
         bar.add(static_cast<std::uint64_t>(need));
     }
-    collectively(comm, [&] {
+    mpi::run_collectively(comm, [&] {
         auto rec = io::make_bcf_record();
         if (producer.staged() > 0 || source.next(rec.get(), BCF_UN_STR))
             throw runtime_failure(options.vcf.string() + ": the file changed while converting (more rows than counted)");
