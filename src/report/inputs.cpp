@@ -147,6 +147,7 @@ std::map<std::string, std::vector<finding>> read_findings(const std::vector<std:
         while (t.next(f)) {
             if (f.size() != findings_header.size())
                 t.bad(std::to_string(f.size()) + " fields, expected " + std::to_string(findings_header.size()));
+            if (f[0].empty()) t.bad("empty sample_id");
             f[2] = std::to_string(t.position(f[2], "pos"));
             finding x{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[14], f[15], -1};
             if (f[13] != ".") {
@@ -176,6 +177,7 @@ std::map<std::string, std::vector<model::variant_contribution>> read_contributio
     std::map<std::tuple<std::string, std::string, std::int64_t, std::string>, std::string> seen;
     while (t.next(f)) {
         if (f.size() != header.size()) t.bad(std::to_string(f.size()) + " fields, expected 7");
+        if (f[0].empty()) t.bad("empty sample_id");
         model::variant_contribution c{f[1], t.position(f[2], "pos"), f[3], t.finite(f[4], "weight"),
                                       t.finite(f[5], "dosage"), t.finite(f[6], "contribution")};
         if (c.dosage < 0 || c.dosage > 2) t.bad("dosage " + f[5] + " outside [0, 2]");
@@ -210,6 +212,7 @@ std::vector<std::pair<std::string, pc_point>> read_pcs(const std::filesystem::pa
     std::map<std::string, std::string> seen;
     while (t.next(f)) {
         if (f.size() <= std::max({id, pc1, pc2})) t.bad("too few fields");
+        if (f[id].empty()) t.bad("empty sample id");
         if (auto [it, added] = seen.emplace(f[id], t.where()); !added)
             t.bad("sample '" + f[id] + "' already listed at " + it->second + " (which PCs are right?)");
         out.emplace_back(f[id], pc_point{t.number(f[pc1], "PC1"), t.number(f[pc2], "PC2")});
@@ -221,10 +224,14 @@ std::vector<std::string> read_sample_list(const std::filesystem::path& file) {
     require_readable_file(file, "--samples");
     std::ifstream in(file);
     std::vector<std::string> out;
+    std::map<std::string, std::int64_t> seen;  // id -> its line
     std::string line;
-    while (std::getline(in, line)) {
+    for (std::int64_t number = 1; std::getline(in, line); ++number) {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.empty() || line[0] == '#') continue;
+        if (auto [it, added] = seen.emplace(line, number); !added)
+            throw input_error::at(file.string(), "line " + std::to_string(number),
+                                  "sample '" + line + "' already listed at line " + std::to_string(it->second));
         out.push_back(line);
     }
     return out;

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <set>
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/digest.hpp"
@@ -85,9 +84,6 @@ report_result write_reports(const report_options& o, const mpi::communicator& co
     std::vector<std::string> samples;
     if (!o.samples.empty()) {
         samples = read_sample_list(o.samples);
-        std::set<std::string> seen;
-        for (const auto& s : samples)
-            if (!seen.insert(s).second) throw input_error(o.samples.string() + ": sample '" + s + "' listed twice");
     } else {
         for (const auto& e : scores) samples.push_back(e.sample);
     }

@@ -67,7 +67,8 @@ struct model_summary {
 /// Reads model.h5 for the report; input_error naming the file when it is not a binomial precis model.
 model_summary read_model_summary(const std::filesystem::path& file);
 
-/// Reads a sample list: one id a line, `#` comments and blank lines skipped.
+/// Reads a sample list: one id a line, `#` comments and blank lines skipped; an id twice is an input error
+/// naming both lines.
 std::vector<std::string> read_sample_list(const std::filesystem::path& file);
 
 }  // namespace precis::report

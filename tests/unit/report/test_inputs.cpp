@@ -118,6 +118,8 @@ TEST(read_findings, refuses_bad_positions_and_repeated_findings) {
     EXPECT_NE(e.find("fother.tsv: line 2: sample 'A'"), std::string::npos) << e;
     EXPECT_NE(e.find("already listed at " + other.string() + " line 2 (the file is given twice)"), std::string::npos) << e;
     EXPECT_EQ(message([&] { read_findings({ok, other}); }).find("given twice"), std::string::npos);
+    auto empty = write("fempty.tsv", h + row("", "100", "T", "T1"));
+    EXPECT_NE(message([&] { read_findings({empty}); }).find("fempty.tsv: line 2: empty sample_id"), std::string::npos);
 }
 
 TEST(read_contributions, refuses_bad_values_and_repeated_variants) {
@@ -143,6 +145,7 @@ TEST(read_contributions, refuses_bad_values_and_repeated_variants) {
         {"A\t1\t200\tC\t1e999\t1\t0.3\n", "weight '1e999' is not a finite number"},
         {"A\t1\t0\tC\t0.5\t1\t0.3\n", "pos '0' is not a positive integer"},
         {"A\t1\t100\tC\t0.5\t1\t0.3\n", "sample 'A': variant 1:100 C already listed at line 2"},
+        {"\t1\t200\tC\t0.5\t1\t0.3\n", "empty sample_id"},
     };
     for (const auto& [row, want] : bad) {
         auto f = write("cbad.tsv", h + first + row);
@@ -167,4 +170,14 @@ TEST(read_pcs, refuses_a_sample_in_two_rows) {
     EXPECT_NE(m.find("pdup.tsv: line 4: sample 'P1' already listed at line 2"), std::string::npos) << m;
     auto inf = write("pinf.tsv", "sample_id\tPC1\tPC2\nP1\tinf\t0.2\n");
     EXPECT_NE(message([&] { read_pcs(inf); }).find("PC1 'inf' is not a finite number"), std::string::npos);
+    auto empty = write("pempty.tsv", "sample_id\tPC1\tPC2\n\t0.1\t0.2\n");
+    EXPECT_NE(message([&] { read_pcs(empty); }).find("pempty.tsv: line 2: empty sample id"), std::string::npos);
+}
+
+TEST(read_sample_list, skips_comments_and_refuses_a_repeat) {
+    auto ok = write("s.txt", "# patients\nP1\n\nP2\r\n");
+    EXPECT_EQ(read_sample_list(ok), (std::vector<std::string>{"P1", "P2"}));
+    auto dup = write("sdup.txt", "P1\nP2\nP1\n");
+    auto m = message([&] { read_sample_list(dup); });
+    EXPECT_NE(m.find("sdup.txt: line 3: sample 'P1' already listed at line 1"), std::string::npos) << m;
 }
