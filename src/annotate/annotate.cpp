@@ -48,10 +48,7 @@ const char* const problem_kinds[] = {"contig absent from the FASTA", "REF does n
 constexpr unsigned char bgzf_eof[28] = {0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43,
                                         0x02, 0, 0x1b, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
-struct bgzf_closer {
-    void operator()(BGZF* f) const { if (f) bgzf_close(f); }
-};
-using bgzf_ptr = std::unique_ptr<BGZF, bgzf_closer>;
+using io::bgzf_ptr;
 
 // Removes this rank's part files when the run ends, normally or by an exception.
 struct part_files {

@@ -18,6 +18,7 @@
 #include <unordered_set>
 
 #include "precis/core/error.hpp"
+#include "precis/io/hts_handles.hpp"
 
 namespace precis::annotate {
 
@@ -56,10 +57,6 @@ std::vector<const transcript*> gene_model::overlapping(const std::string& contig
 }
 
 namespace {
-
-struct bgzf_closer {
-    void operator()(BGZF* f) const { if (f) bgzf_close(f); }
-};
 
 // Text the reader keeps until the end of the file (ids, names, attribute values), copied into large blocks
 // freed at once: as separate strings they were millions of small allocations, and allocating and freeing
@@ -239,7 +236,7 @@ private:
 std::vector<transcript> parse_transcripts(const std::filesystem::path& path, const std::vector<std::string>& known_contigs,
                                           const std::vector<std::int64_t>& contig_lengths, bool strict,
                                           gene_model_summary& summary) {
-    std::unique_ptr<BGZF, bgzf_closer> file(bgzf_open(path.c_str(), "r"));
+    io::bgzf_ptr file(bgzf_open(path.c_str(), "r"));
     if (!file) throw input_error(path.string() + ": cannot open the gene annotation");
     auto skip = [&](const std::string& reason, const std::string& example) {
         if (strict && (reason == "missing parent" || reason == "past the contig's end"))

@@ -10,6 +10,7 @@
 #include "precis/annotate/annotate.hpp"
 #include "precis/annotate/consequence.hpp"
 #include "precis/core/error.hpp"
+#include "precis/io/bases.hpp"
 
 namespace precis::annotate {
 
@@ -89,13 +90,6 @@ bool symbolic(std::string_view a) {
 std::string record_name(const record_context& ctx, std::int64_t number, const std::string& chrom, const bcf1_t* rec) {
     const std::string locus = chrom + ":" + std::to_string(rec->pos + 1);
     return ctx.file + ": " + (number > 0 ? "record " + std::to_string(number) + " (" + locus + ")" : locus);
-}
-
-// Equal ignoring case (a soft-masked REF against its ALT).
-bool same_bases(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-           });
 }
 
 }  // namespace
@@ -178,7 +172,7 @@ void analyse_record(const record_context& ctx, bcf1_t* rec, std::int64_t number,
             out.problems.emplace_back("symbolic or non-ACGTN allele skipped", where() + ": ALT " + alt.substr(0, 20));
             continue;
         }
-        if (same_bases(alt, ref)) {  // not a variant (VCF: ALT alleles are non-reference)
+        if (io::same_bases(alt, ref)) {  // not a variant (VCF: ALT alleles are non-reference)
             out.problems.emplace_back("ALT equal to REF (not a variant) skipped", where() + ": ALT " + alt.substr(0, 20));
             continue;
         }

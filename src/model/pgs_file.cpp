@@ -21,6 +21,7 @@
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
+#include "precis/io/hts_handles.hpp"
 #include "precis/model/detail/scoring.hpp"
 
 namespace precis::model {
@@ -37,10 +38,6 @@ std::vector<std::string> split_tabs(const std::string& line) {
         start = tab + 1;
     }
 }
-
-struct bgzf_closer {
-    void operator()(BGZF* f) const { if (f) bgzf_close(f); }
-};
 
 // The name of a compression that BGZF cannot read; nullptr for none, gzip and bgzip.
 const char* unreadable_compression(htsCompression c) {
@@ -95,7 +92,7 @@ public:
 
 private:
     std::string m_file;
-    std::unique_ptr<BGZF, bgzf_closer> m_bgzf;
+    io::bgzf_ptr m_bgzf;
     kstring_t m_line{0, 0, nullptr};
     std::int64_t m_lines = 0;
 };
@@ -200,7 +197,7 @@ void write_pgs_file(const risk_model& m, const std::filesystem::path& path, cons
     const std::string text = f.str();
     atomic_output out(path);
     if (path.extension() == ".gz") {  // bgzip: gzip to any reader, as the Catalog's .txt.gz downloads
-        std::unique_ptr<BGZF, bgzf_closer> z(bgzf_open(out.temp_path().c_str(), "w"));
+        io::bgzf_ptr z(bgzf_open(out.temp_path().c_str(), "w"));
         if (!z || bgzf_write(z.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
             bgzf_close(z.release()) != 0)
             throw runtime_failure(out.temp_path().string() + ": write failed");

@@ -1,5 +1,6 @@
 #pragma once
 /// unique_ptr aliases with HTSlib deleters: the ownership vocabulary of the io module.
+#include <htslib/bgzf.h>
 #include <htslib/faidx.h>
 #include <htslib/hts.h>
 #include <htslib/sam.h>
@@ -21,6 +22,7 @@ struct hts_idx_deleter { void operator()(hts_idx_t* p) const { if (p) hts_idx_de
 struct tbx_deleter { void operator()(tbx_t* p) const { if (p) tbx_destroy(p); } };
 struct hts_itr_deleter { void operator()(hts_itr_t* p) const { if (p) hts_itr_destroy(p); } };
 struct faidx_deleter { void operator()(faidx_t* p) const { if (p) fai_destroy(p); } };
+struct bgzf_closer { void operator()(BGZF* p) const { if (p) bgzf_close(p); } };
 
 using hts_file_ptr = std::unique_ptr<htsFile, hts_file_closer>;
 using bcf_hdr_ptr = std::unique_ptr<bcf_hdr_t, bcf_hdr_deleter>;
@@ -31,6 +33,7 @@ using hts_idx_ptr = std::unique_ptr<hts_idx_t, hts_idx_deleter>;
 using tbx_ptr = std::unique_ptr<tbx_t, tbx_deleter>;
 using hts_itr_ptr = std::unique_ptr<hts_itr_t, hts_itr_deleter>;
 using faidx_ptr = std::unique_ptr<faidx_t, faidx_deleter>;
+using bgzf_ptr = std::unique_ptr<BGZF, bgzf_closer>;
 
 /// A new empty VCF record.
 bcf1_ptr make_bcf_record();

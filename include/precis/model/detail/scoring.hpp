@@ -1,24 +1,17 @@
 #pragma once
 // Internal: raw score sums of one input kind, before percentiles and risks are added.
-#include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "precis/core/log.hpp"
+#include "precis/io/bases.hpp"
 #include "precis/model/score.hpp"
 
 namespace precis::model::detail {
 
-/// Allele strings compare case-insensitively (VCF bases are).
-inline bool same_bases(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-           });
-}
+using io::same_bases;  // allele strings compare case-insensitively (VCF bases are)
 
 /// Per-sample sums of weight x effect-allele dosage and how many weighted variants were matched.
 struct raw_scores {
