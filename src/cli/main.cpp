@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    precis::install_signal_cleanup();  // a killed run leaves no temporaries (Slurm's time limit, scancel)
     if (std::strcmp(cmd->group, "Workflows") == 0) {  // serial drivers: they launch MPI jobs, no MPI of their own
+        precis::install_signal_cleanup();  // a killed run leaves no temporaries (Slurm's time limit, scancel)
         try {
             return cmd->run(argc - 1, argv + 1, MPI_COMM_NULL);
         } catch (const std::exception& e) {
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
         }
     }
     precis::mpi::environment mpi_env(argc, argv);
-    precis::install_signal_cleanup();  // again: MPI_Init may have installed handlers of its own
+    precis::install_signal_cleanup();  // after MPI_Init, which may install handlers of its own
     precis::mpi::communicator world(MPI_COMM_WORLD);
     int code = 0;
     std::string message;
