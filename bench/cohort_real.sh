@@ -4,7 +4,8 @@
 # precis vs plink2 side by side in one run, same input, same thread budget:
 #   qc   vs plink2 --freq --hardy --missing
 #   pca  vs plink2 --pca approx 10 (on the variants and samples precis qc keeps)
-#   gwas vs plink2 --glm firth-fallback (disease ~ dosage + age + sex)
+#   gwas vs plink2 --glm firth-fallback (disease ~ dosage + age + sex); also against Debian 13's plink2,
+#        which fits in double precision (plink2_debian13 in lib.sh), when deb.debian.org is in reach
 #   score vs plink2 --score (a PGS of every biallelic row with weights of a genome-wide score's size)
 # precis reads cohort.h5, plink2 a .pgen of the same split VCF; conversions are timed once, separately.
 # Each precis command runs at 1 rank x 1 thread and 2 ranks x 1 thread (1 -> 2 rank efficiency), plink2
@@ -67,6 +68,22 @@ r_check="(Rscript not installed)"
 command -v Rscript >/dev/null && r_check=$(bash bench/glm_arbiter.sh "$work" "$work/gw1.disease.glm.logistic.hybrid" \
   "$work/plgw.disease.glm.logistic.hybrid" "$work/split.vcf.gz" "$world/phenotypes.tsv" "$world/covariates.tsv" | sed "s/^/  /")
 
+# The same against Debian 13's plink2 (double precision), when it can be fetched.
+pl13=$(plink2_debian13)
+gw13="(Debian 13's plink2 could not be fetched from deb.debian.org)"
+if [ -n "$pl13" ]; then
+  measure plink2_13_gwas_t1 -- "$pl13" "${pl[@]}" "${glm[@]}" --threads 1 --out "$work/plgw13"
+  measure plink2_13_gwas_t2 -- "$pl13" "${pl[@]}" "${glm[@]}" --threads 2 --out "$work/plgw13"
+  read -r s13 dlp13 rdb13 dse13 nrel13 fm13 _ <<<"$(awk -f tests/e2e/glm_compare.awk \
+    "$work/gw1.disease.glm.logistic.hybrid" "$work/plgw13.disease.glm.logistic.hybrid")"
+  gw13="$s13 variants with a p-value in both: max |delta log10 p| = $dlp13; max relative delta beta = $rdb13
+  ($nrel13 variants >= 1e-4); max |delta beta| / SE = $dse13; FIRTH? differs on $fm13."
+  command -v Rscript >/dev/null && gw13="$gw13 R as the arbiter, as above:
+$(bash bench/glm_arbiter.sh "$work/arbiter13" "$work/gw1.disease.glm.logistic.hybrid" \
+    "$work/plgw13.disease.glm.logistic.hybrid" "$work/split.vcf.gz" "$world/phenotypes.tsv" \
+    "$world/covariates.tsv" "plink2 $("$pl13" --version | cut -d' ' -f2)" | sed "s/^/  /")"
+fi
+
 # score
 measure plink2_score_t1 -- plink2 "${pl[@]}" --score "$work/plink_score.txt" 1 2 3 cols=+scoresums \
   no-mean-imputation --threads 1 --out "$work/plsc"
@@ -101,6 +118,12 @@ row() {  # label description reference-label
   r=$(median "$3" 2)
   echo "| $2 | $t | $(awk -v u="$(median "$1" 3)" -v s="$(median "$1" 4)" 'BEGIN {printf "%.2f", u + s}') | $(ratio "$t" "$r") | $(($(median "$1" 5) / 1024)) |"
 }
+rows13=
+[ -z "$pl13" ] || rows13="
+$(row plink2_13_gwas_t1 "plink2 v2.0.0-a.6.9 (Debian 13, double precision) --glm firth-fallback, 1 thread" plink2_13_gwas_t1)
+$(row precis_gwas_1 "precis gwas, 1 rank x 1 thread" plink2_13_gwas_t1)
+$(row plink2_13_gwas_t2 "plink2 v2.0.0-a.6.9 --glm firth-fallback, 2 threads" plink2_13_gwas_t2)
+$(row precis_gwas_2 "precis gwas, 2 ranks x 1 thread" plink2_13_gwas_t2)"
 once() { [ -n "$(median "$1" 2)" ] && echo "$2 $(median "$1" 2) s wall, $(($(median "$1" 5) / 1024)) MB peak" || echo "$2 (made by an earlier run)"; }
 cat <<EOT
 ## Cohort commands on 20,000 real-haplotype samples: precis vs plink2
@@ -129,7 +152,7 @@ $(row plink2_gwas_t2 "plink2 --glm firth-fallback, 2 threads" plink2_gwas_t2)
 $(row precis_gwas_2 "precis gwas, 2 ranks x 1 thread" plink2_gwas_t2)
 $(row plink2_score_t1 "plink2 --score, 1 thread" plink2_score_t1)
 $(row precis_score_1 "precis score, 1 rank x 1 thread" plink2_score_t1)
-$(row precis_score_2 "precis score, 2 ranks x 1 thread" plink2_score_t1)
+$(row precis_score_2 "precis score, 2 ranks x 1 thread" plink2_score_t1)$rows13
 
 1 -> 2 rank efficiency (wall): qc $(efficiency precis_qc_1 precis_qc_2), pca $(efficiency precis_pca_1 precis_pca_2), gwas $(efficiency precis_gwas_1 precis_gwas_2), score $(efficiency precis_score_1 precis_score_2).
 
@@ -138,9 +161,11 @@ Agreement:
   ($nrel variants >= 1e-4); max |delta beta| / SE = $dse; FIRTH? differs on $fm; NA only in precis / plink2:
   $o1 / $o2; precis 1 rank = 2 ranks: $gw_same. R as the arbiter (bench/glm_arbiter.sh: disease ~ dosage + age +
   sex by \`glm\`, epsilon 1e-14, or by brglm2's Firth fit where both tools used Firth) on the 50 variants whose p
-  differ most, the 50 whose beta differ most and 200 at random (Debian's plink2 v2.00a3.5 fits in single
+  differ most, the 50 whose beta differ most and 200 at random (Debian 12's plink2 v2.00a3.5 fits in single
   precision and has no option for double):
 $r_check
+- gwas against Debian 13's plink2 v2.0.0-a.6.9, which fits in double precision (its \`single-prec-cc\`
+  modifier asks for single), with the same options: $gw13
 - score: max |precis - plink2| of the per-sample sums = $sc_abs (largest |sum| $sc_max); 1 rank = 2 ranks: $sc_same.
 - pca (1 rank vs plink2 approx):
 \`\`\`

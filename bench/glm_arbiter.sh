@@ -7,10 +7,19 @@
 # |delta log10 p| and relative delta beta against R, with the 5 worst variants of each kind.
 # Variants are keyed CHROM:POS:REF:ALT, CHROM without "chr" as plink2 prints it (the VCF must be
 # biallelic, as plink2 reads it).
-# Usage: bench/glm_arbiter.sh WORK PRECIS_GLM PLINK2_GLM VCF PHENOTYPES_TSV COVARIATES_TSV
-#   WORK: a directory for the arbiter's files (arb_*); the TSVs are precis simulate's (sample_id first).
+# Usage: bench/glm_arbiter.sh WORK PRECIS_GLM PLINK2_GLM VCF PHENOTYPES_TSV COVARIATES_TSV [PEER_NAME]
+#   WORK: a directory for the arbiter's files (arb_*); the TSVs are precis simulate's (sample_id first);
+#   PEER_NAME names PLINK2_GLM's tool in the report (default plink2).
 set -euo pipefail
-work=$1 precis=$2 plink=$3 vcf=$4 pheno=$5 covar=$6
+work=$1 precis=$2 plink=$3 vcf=$4 pheno=$5 covar=$6 peer=${7:-plink2}
+mkdir -p "$work"
+# plink2 v2.0 adds columns (PROVISIONAL_REF?, OMITTED, A1_FREQ): the peer's table is cut to precis's
+# columns, by name, so that both are read by position below.
+awk -F'\t' -v OFS='\t' 'NR == FNR {for (i = 1; i <= NF; i++) want[i] = $i; next}
+  FNR == 1 {for (i = 1; i <= NF; i++) at[$i] = i}
+  {line = $at[want[1]]; for (i = 2; i in want; i++) line = line OFS $at[want[i]]; print line}' \
+  <(head -1 "$precis") "$plink" >"$work/arb_peer.tsv"
+plink=$work/arb_peer.tsv
 # Variants with a p in both and the same FIRTH? flag: |delta log10 p| and relative delta beta (beta =
 # Z_STAT * LOG(OR)_SE, 6 significant digits each), worst first.
 key='($1 ~ /^chr/ ? substr($1, 4) : $1) ":" $2 ":" $4 ":" $5'
@@ -68,7 +77,7 @@ worst() {
   awk -F'\t' -v what="$1" "FILENAME == ARGV[1] {r[\$1] = what == \"p\" ? \$3 : \$2; next}
     FILENAME == ARGV[2] || FILENAME == ARGV[3] {if (FNR == 1) next; k = $key; v = what == \"p\" ? \$13 : \$12 * \$11
       if (FILENAME == ARGV[2]) pp[k] = v; else pl[k] = v; next}
-    FNR <= 5 {printf \"- %s (%s): %s precis %.6g, plink2 %.6g, R %.6g\n\", \$2, \$4 == \"Y\" ? \"Firth\" : \"logistic\", what, pp[\$2], pl[\$2], r[\$2]}" \
+    FNR <= 5 {printf \"- %s (%s): %s precis %.6g, $peer %.6g, R %.6g\n\", \$2, \$4 == \"Y\" ? \"Firth\" : \"logistic\", what, pp[\$2], pl[\$2], r[\$2]}" \
     "$work/arb_r.tsv" "$precis" "$plink" "$2"
 }
 echo "The 5 variants whose p differ most:"
@@ -77,6 +86,6 @@ echo "The 5 variants whose beta differ most (relative):"
 worst beta "$work/arb_by_beta.tsv"
 echo "On those $(wc -l <"$work/arb_worst.txt") + $(($(wc -l <"$work/arb_ids.txt") - $(wc -l <"$work/arb_worst.txt"))) random:"
 echo "- precis vs R, logistic: $(cmp_tool "$precis" N)"
-echo "- plink2 vs R, logistic: $(cmp_tool "$plink" N)"
+echo "- $peer vs R, logistic: $(cmp_tool "$plink" N)"
 echo "- precis vs R, Firth: $(cmp_tool "$precis" Y)"
-echo "- plink2 vs R, Firth: $(cmp_tool "$plink" Y)"
+echo "- $peer vs R, Firth: $(cmp_tool "$plink" Y)"
