@@ -1,10 +1,13 @@
 #include "precis/core/atomic_output.hpp"
 
+#include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <cerrno>
 #include <cstring>
 #include <system_error>
 
@@ -103,6 +106,27 @@ void require_readable_file(const fs::path& path, const std::string& what) {
     if (ec || !fs::exists(status)) throw input_error(what + " " + path.string() + ": no such file");
     if (fs::is_directory(status)) throw input_error(what + " " + path.string() + ": is a directory, not a file");
     if (::access(path.c_str(), R_OK) != 0) throw input_error(what + " " + path.string() + ": not readable");
+}
+
+void require_space(const fs::path& path, std::uint64_t bytes) {
+    const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    const fs::path probe = dir / (".precis-partial.space." + path.filename().string());
+    remove_on_signal(probe);
+    int err = 0;
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        err = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));  // blocks written where not supported
+        ::close(fd);
+        ::unlink(probe.c_str());
+    } else {
+        struct statvfs vfs {};
+        if (::statvfs(dir.c_str(), &vfs) == 0 && static_cast<double>(vfs.f_bavail) * vfs.f_frsize < static_cast<double>(bytes))
+            err = ENOSPC;
+    }
+    keep_on_signal(probe);
+    if (err != 0)
+        throw runtime_failure(path.string() + ": cannot write " + std::to_string((bytes + (1u << 20) - 1) >> 20) +
+                              " MiB beside it (" + std::strerror(err) + "); it was left as it was");
 }
 
 void require_output_dir(const fs::path& path, const std::string& what) {

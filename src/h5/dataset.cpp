@@ -120,8 +120,10 @@ void dataset::write_raw(hid_t mem_type, const void* data, const std::vector<std:
                         const std::vector<std::uint64_t>& count, transfer mode) const {
     auto [file_space, mem_space] = selection(*this, offset, count);
     handle dxpl = transfer_list(*this, mode);
-    if (H5Dwrite(id(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), data) < 0)
+    if (H5Dwrite(id(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), data) < 0) {
+        skip_library_shutdown();  // closing now could crash or hang, or write metadata that link a half write
         throw runtime_failure(where() + ": write failed (disk full?)");
+    }
 }
 
 void dataset::read_raw(hid_t mem_type, void* data, const std::vector<std::uint64_t>& offset,

@@ -170,8 +170,9 @@ group group::open(const object& parent, const std::string& name) {
     return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());
 }
 
-file::file(handle h, std::filesystem::path path, bool parallel, bool created)
-    : object(std::move(h), path.string(), path.string() + ":/", parallel), m_path(std::move(path)), m_created(created) {}
+file::file(handle h, std::filesystem::path path, bool parallel, bool created, bool writable)
+    : object(std::move(h), path.string(), path.string() + ":/", parallel), m_path(std::move(path)), m_created(created),
+      m_writable(writable) {}
 
 file file::create(const std::filesystem::path& path, MPI_Comm comm) {
     silence_hdf5_errors();
@@ -179,7 +180,7 @@ file file::create(const std::filesystem::path& path, MPI_Comm comm) {
     handle fapl = file_access(comm, parallel);
     hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
     if (f < 0) throw runtime_failure(path.string() + ": cannot create HDF5 file");
-    return file(handle(f, H5Fclose), path, parallel, true);
+    return file(handle(f, H5Fclose), path, parallel, true, true);
 }
 
 file file::open(const std::filesystem::path& path, MPI_Comm comm, bool writable) {
@@ -190,7 +191,7 @@ file file::open(const std::filesystem::path& path, MPI_Comm comm, bool writable)
     handle fapl = file_access(comm, parallel);
     hid_t f = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
     if (f < 0) throw input_error(path.string() + ": cannot open HDF5 file");
-    return file(handle(f, H5Fclose), path, parallel, false);
+    return file(handle(f, H5Fclose), path, parallel, false, writable);
 }
 
 void file::flush() const { check_status(H5Fflush(id(), H5F_SCOPE_GLOBAL), m_path.string() + ": H5Fflush"); }
@@ -221,6 +222,12 @@ void file::close() {
     if (f >= 0 && m_parallel && m_created && disk_full(f, m_path)) {
         skip_library_shutdown();  // the file stays open: closing it could hang
         throw runtime_failure(m_path.string() + ": the disk is full (less than 1 MiB free); the HDF5 file is incomplete");
+    }
+    // H5Fclose only counts down while groups or datasets are still open, and the flush that finally happens
+    // when the last of them closes reports no error: write errors (a full disk) are found by flushing here.
+    if (f >= 0 && m_writable && H5Fflush(f, H5F_SCOPE_LOCAL) < 0) {
+        skip_library_shutdown();
+        throw runtime_failure(m_path.string() + ": write failed (disk full?); the HDF5 file is incomplete");
     }
     if (f >= 0 && H5Fclose(f) < 0) {
         skip_library_shutdown();  // the id stays registered, half closed

@@ -28,7 +28,9 @@ std::vector<double> read_checked(const h5::file& f, const std::string& name, std
 
 void write_pca(const std::filesystem::path& path, const pca_model& m, const pca_options& o, const std::string& command_line,
                const mpi::communicator& comm) {
-    replace_group(path, "pca", command_line, [&](const h5::group& g) {
+    const std::uint64_t bytes = 8 * (m.scores.size() + m.eigenvalues.size() + m.loadings.size() +
+                                     m.variant_mean.size() + m.variant_scale.size());
+    replace_group(path, "pca", command_line, bytes, [&](const h5::group& g) {
         const auto k = static_cast<std::uint64_t>(m.k);
         write_matrix(g, "scores", m.scores, {m.scores.size() / k, k});
         write_matrix(g, "eigenvalues", m.eigenvalues, {k});

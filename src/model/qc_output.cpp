@@ -28,7 +28,9 @@ const char* filter_name(std::uint8_t f) {
 
 void write_qc(const std::filesystem::path& path, const qc_result& r, const qc_options& o, const std::string& command_line,
               const mpi::communicator& comm) {
-    replace_group(path, "qc", command_line, [&](const h5::group& g) {
+    const std::uint64_t nv = r.variant_filter.size(), ns = r.sample_filter.size();
+    const std::uint64_t bytes = nv * (2 + 4 * 8 + 3 * 8) + ns * (2 + 3 * 8);  // masks, filters, counts, rates
+    replace_group(path, "qc", command_line, bytes, [&](const h5::group& g) {
         std::vector<std::uint8_t> vmask(r.variant_filter.size()), smask(r.sample_filter.size());
         for (std::size_t i = 0; i < vmask.size(); ++i) vmask[i] = r.variant_filter[i] == 0;
         for (std::size_t i = 0; i < smask.size(); ++i) smask[i] = r.sample_filter[i] == 0;

@@ -114,7 +114,23 @@ if mount -t tmpfs -o size=64k tmpfs "$tiny" 2>/dev/null; then
   bgzip full.vcf && bcftools index -t full.vcf.gz  # two ranks: found before HDF5's collective close, which would hang
   expect_mpi_error 1 "(disk full?)" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf full.vcf.gz --out "$tiny/c.h5" --quiet
   [ -z "$(ls -A "$tiny")" ] && pass "nothing left on the full disk (2 ranks)" || fail "left on the full disk: $(ls -A "$tiny")"
-  rm -f full.vcf.gz full.vcf.gz.tbi
+  # qc and pca update cohort.h5 in place: on a full disk they refuse before writing, and the cohort is
+  # left as it was (before: a crash, and a cohort.h5 with nothing in it). train's model.h5: exit 1, no
+  # file under its name (before: a crash, and an empty model committed).
+  awk 'BEGIN {srand(5); print "sample_id\tdisease"; for (s = 0; s < 200; s++) printf "S%d\t%d\n", s, rand() < 0.3}' >full.tsv
+  "$precis" convert --vcf full.vcf.gz --phenotypes full.tsv --out full.h5 --quiet
+  room=$tiny/room && mkdir "$room" && mount -t tmpfs -o size=1m tmpfs "$room"
+  cp full.h5 "$room/" && dd if=/dev/zero of="$room/filler" bs=4k count=$(($(df --output=avail -B4096 "$room" | tail -1) - 2)) status=none
+  before=$(md5sum <"$room/full.h5")
+  expect_error 1 "full.h5: cannot write 2 MiB beside it (No space left on device); it was left as it was" -- \
+    "$precis" qc --cohort "$room/full.h5" --quiet
+  expect_mpi_error 1 "it was left as it was" -- timeout 120 mpiexec -n 2 "$precis" pca --cohort "$room/full.h5" --k 2 --quiet
+  [ "$(md5sum <"$room/full.h5")" = "$before" ] && pass "cohort.h5 unchanged on a full disk" || fail "cohort.h5 changed on a full disk"
+  expect_error 1 "m.h5: write failed (disk full?)" -- "$precis" train --cohort full.h5 --phenotype disease --out "$room/m.h5" --quiet
+  [ ! -e "$room/m.h5" ] && [ -z "$(ls -A "$room" | grep -v -e '^full.h5$' -e '^filler$')" ] && pass "no model left on the full disk" ||
+    fail "left on the full disk: $(ls -A "$room")"
+  umount -l "$room"
+  rm -f full.vcf.gz full.vcf.gz.tbi full.tsv full.h5
 else
   echo "skip: cannot mount a tmpfs here (full-disk check)"
   rmdir "$tiny"

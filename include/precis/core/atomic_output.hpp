@@ -1,5 +1,6 @@
 #pragma once
 /// Outputs that appear under their final name only when complete.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -46,6 +47,12 @@ void install_signal_cleanup();
 
 /// Throws input_error naming `what` (e.g. "--vcf") when `path` does not exist or is not a readable file.
 void require_readable_file(const std::filesystem::path& path, const std::string& what);
+
+/// Throws runtime_failure naming `path` unless `bytes` more can be written beside it. The check allocates
+/// them in a temporary file of that directory, removed again, so that a quota counts as much as free
+/// space (statvfs sees no quota); where no file can be made there, the free space alone is checked. For
+/// files updated in place, which a write that meets a full disk could leave unreadable.
+void require_space(const std::filesystem::path& path, std::uint64_t bytes);
 
 /// Throws input_error when the directory that will hold `path` does not exist.
 void require_output_dir(const std::filesystem::path& path, const std::string& what);

@@ -83,9 +83,10 @@ public:
     void close();
 
 private:
-    file(handle h, std::filesystem::path path, bool parallel, bool created);
+    file(handle h, std::filesystem::path path, bool parallel, bool created, bool writable);
     std::filesystem::path m_path;
     bool m_created = false;
+    bool m_writable = false;
 };
 
 }  // namespace precis::h5

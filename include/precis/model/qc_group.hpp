@@ -1,5 +1,6 @@
 #pragma once
 /// Atomic replacement of an analysis group (/qc, /pca) inside a cohort file.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -12,9 +13,12 @@ namespace precis::model {
 /// Opens `path` for writing on rank 0 only (serially), creates the temporary group `/.NAME.partial`,
 /// lets `fill` write into it, stamps `command` and `created` attributes, then deletes `/NAME` (if any)
 /// and moves the temporary to `/NAME` (H5Ldelete + H5Lmove), so a failure leaves the old group or none.
+/// `bytes` (the data `fill` writes) must fit on the disk first (require_space); a failure after the file
+/// is open leaves it unclosed and unchanged, and the process then ends without HDF5's clean-up.
 /// Collective over `comm`: the other ranks wait and learn whether rank 0 succeeded (runtime_failure or
 /// input_error with rank 0's message otherwise). Every rank must have closed `path` before.
 void replace_group(const std::filesystem::path& path, const std::string& name, const std::string& command,
-                   const std::function<void(const h5::group&)>& fill, const mpi::communicator& comm);
+                   std::uint64_t bytes, const std::function<void(const h5::group&)>& fill,
+                   const mpi::communicator& comm);
 
 }  // namespace precis::model
