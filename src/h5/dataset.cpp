@@ -85,6 +85,20 @@ dataset dataset::create(const object& parent, const std::string& name, hid_t typ
     return dataset(handle(d, H5Dclose), parent.file_name(), where, parent.parallel());
 }
 
+dataset dataset::create_or_reuse(const object& parent, const std::string& name, hid_t type,
+                                 const std::vector<std::uint64_t>& dims) {
+    if (parent.exists(name)) {
+        hid_t d = H5Dopen2(parent.id(), name.c_str(), H5P_DEFAULT);
+        if (d >= 0) {
+            dataset ds(handle(d, H5Dclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());
+            if (ds.dims() == dims && ds.chunk().empty() && H5Tequal(ds.stored_type().get(), type) > 0) return ds;
+        }
+        if (H5Ldelete(parent.id(), name.c_str(), H5P_DEFAULT) < 0)
+            throw runtime_failure(parent.file_name() + ":" + name + ": cannot delete the dataset to replace it");
+    }
+    return create(parent, name, type, dims);
+}
+
 dataset dataset::open(const object& parent, const std::string& name, std::size_t cache_bytes) {
     std::string where = parent.file_name() + ":" + name;
     if (!parent.exists(name)) throw input_error(parent.file_name() + ": dataset " + parent.path_of(name) + " is missing");

@@ -13,7 +13,7 @@ namespace precis::model {
 namespace {
 
 void write_matrix(const h5::group& g, const std::string& name, const std::vector<double>& v, std::vector<std::uint64_t> dims) {
-    auto ds = h5::dataset::create(g, name, H5T_IEEE_F64LE, dims);
+    auto ds = h5::dataset::create_or_reuse(g, name, H5T_IEEE_F64LE, dims);
     if (!v.empty()) ds.write(v.data(), std::vector<std::uint64_t>(dims.size(), 0), dims, h5::transfer::independent);
 }
 

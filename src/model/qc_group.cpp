@@ -18,19 +18,25 @@ void write_on_root(const std::filesystem::path& path, const std::string& name, c
     require_space(path, bytes + bytes / 8 + (1u << 20));  // the group, its metadata and HDF5's slack
     auto file = h5::file::open(path, MPI_COMM_NULL, true);
     try {
-        const std::string temp = "." + name + ".partial";
-        if (file.exists(temp) && H5Ldelete(file.id(), temp.c_str(), H5P_DEFAULT) < 0)
-            throw runtime_failure(path.string() + ": cannot delete the stale group /" + temp);
+        // The group replaced last time is kept as /.NAME.previous, and the new one is written over its
+        // datasets: HDF5 1.10 does not reuse the space of deleted objects once the file is closed, so
+        // deleting it would grow the file by a whole group on every run.
+        const std::string temp = "." + name + ".partial", previous = "." + name + ".previous";
+        auto move = [&](const std::string& from, const std::string& to) {
+            if (H5Lmove(file.id(), from.c_str(), file.id(), to.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0)
+                throw runtime_failure(path.string() + ": cannot move /" + from + " to /" + to);
+        };
+        if (!file.exists(temp) && file.exists(previous)) move(previous, temp);  // (else a failed run's group)
         {
-            auto g = h5::group::create(file, temp);
+            auto g = file.exists(temp) ? h5::group::open(file, temp) : h5::group::create(file, temp);
             fill(g);
             g.set_attribute("command", command);
             g.set_attribute("created", utc_timestamp());
         }
-        if (file.exists(name) && H5Ldelete(file.id(), name.c_str(), H5P_DEFAULT) < 0)
-            throw runtime_failure(path.string() + ": cannot delete the old group /" + name);
-        if (H5Lmove(file.id(), temp.c_str(), file.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0)
-            throw runtime_failure(path.string() + ": cannot move /" + temp + " to /" + name);
+        if (file.exists(previous) && H5Ldelete(file.id(), previous.c_str(), H5P_DEFAULT) < 0)
+            throw runtime_failure(path.string() + ": cannot delete /" + previous);
+        if (file.exists(name)) move(name, previous);
+        move(temp, name);
     } catch (const input_error&) {
         throw;  // nothing failed to write: the file closes as usual, with the old group
     } catch (...) {

@@ -15,7 +15,7 @@ namespace {
 template <class T> void write_vector(const h5::group& g, const std::string& name, hid_t type, const std::vector<T>& v,
                                      std::vector<std::uint64_t> dims = {}) {
     if (dims.empty()) dims = {v.size()};
-    auto ds = h5::dataset::create(g, name, type, dims);
+    auto ds = h5::dataset::create_or_reuse(g, name, type, dims);
     if (!v.empty()) ds.write(v.data(), std::vector<std::uint64_t>(dims.size(), 0), dims, h5::transfer::independent);
 }
 

@@ -39,6 +39,16 @@ if [ "$kept" -gt 1000 ] && [ "$kept" -lt 6000 ]; then pass "qc keeps $kept varia
 # Re-running replaces /qc (no stale temporary group left behind).
 "$precis" qc --cohort qc1.h5 --min-maf 0.05 --quiet
 if h5ls qc1.h5 | grep -q '^qc ' && ! h5ls qc1.h5 | grep -q partial; then pass "/qc replaced in place"; else fail "/qc not replaced"; fi
+# Further runs write over the replaced group's space (/.qc.previous): cohort.h5 stops growing, and /qc is
+# the last run's.
+size=$(stat -c %s qc1.h5)
+"$precis" qc --cohort qc1.h5 --min-maf 0.2 --quiet
+"$precis" qc --cohort qc1.h5 --tsv requc --quiet
+grown=$(($(stat -c %s qc1.h5) - size))
+if [ "$grown" -lt 4096 ]; then pass "re-running qc grows cohort.h5 by $grown bytes"; else fail "re-running qc grows cohort.h5 by $grown bytes"; fi
+if [ "$(h5dump -a /qc/variants_kept qc1.h5 | grep -o '(0): [0-9]*')" = "(0): $(awk -F'\t' 'NR > 1 && $12 == "kept"' requc.variants.tsv | wc -l)" ] &&
+  [ "$(h5dump -a /qc/min_maf qc1.h5 | grep -o '(0): [0-9.]*')" = "(0): 0.01" ]; then pass "/qc holds the last run"
+else fail "/qc does not hold the last run"; fi
 
 # pca at 1, 2 and 4 ranks on the QC'd cohort: the same PCs to 1e-8.
 for n in 1 2 4; do

@@ -33,6 +33,11 @@ public:
     /// (collective on a parallel file). Zero extents are allowed with contiguous storage.
     static dataset create(const object& parent, const std::string& name, hid_t type,
                           const std::vector<std::uint64_t>& dims, const storage& layout = {});
+    /// The contiguous dataset `name` below `parent` with stored type `type` and extents `dims`: the existing
+    /// one when it has them (its file space is written over, so the file does not grow), else a new one
+    /// (replacing another dataset of that name). Serial files only.
+    static dataset create_or_reuse(const object& parent, const std::string& name, hid_t type,
+                                   const std::vector<std::uint64_t>& dims);
     /// Opens `name`; throws input_error naming file and dataset when it is absent. `cache_bytes` > 0 sizes
     /// the chunk cache of this handle (HDF5's default is 1 MiB).
     static dataset open(const object& parent, const std::string& name, std::size_t cache_bytes = 0);

@@ -10,9 +10,11 @@
 
 namespace precis::model {
 
-/// Opens `path` for writing on rank 0 only (serially), creates the temporary group `/.NAME.partial`,
-/// lets `fill` write into it, stamps `command` and `created` attributes, then deletes `/NAME` (if any)
-/// and moves the temporary to `/NAME` (H5Ldelete + H5Lmove), so a failure leaves the old group or none.
+/// Opens `path` for writing on rank 0 only (serially), lets `fill` write the temporary group
+/// `/.NAME.partial` (the group the previous run replaced, `/.NAME.previous`, when there is one: `fill`
+/// writes over its datasets with dataset::create_or_reuse, so that the file does not grow on every run),
+/// stamps `command` and `created` attributes, then moves `/NAME` to `/.NAME.previous` and the temporary
+/// to `/NAME` (H5Lmove), so a failure leaves the old group or none.
 /// `bytes` (the data `fill` writes) must fit on the disk first (require_space); a failure after the file
 /// is open leaves it unclosed and unchanged, and the process then ends without HDF5's clean-up.
 /// Collective over `comm`: the other ranks wait and learn whether rank 0 succeeded (runtime_failure or
