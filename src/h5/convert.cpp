@@ -279,53 +279,57 @@ convert_summary convert(const convert_options& options, MPI_Comm comm_handle, co
                          static_cast<std::size_t>(comm.max(counts.alt_width)),
                          options.command_line,
                          options.vcf.string()};
-    cohort_writer writer(temp, comm.size() > 1 ? comm.get() : MPI_COMM_NULL, layout);
+    // From the file's creation to its close, a failure on any rank (a full disk, a bad record) ends the
+    // process without closing the file or HDF5's clean-up: HDF5 1.10 can wait forever in a collective call
+    // that some ranks never reach, or crash on a half-written file. The ranks learn of each other's
+    // failures in run_collectively and in every collective write.
+    try {
+        cohort_writer writer(temp, comm.size() > 1 ? comm.get() : MPI_COMM_NULL, layout);
 
-    // Convert this rank's windows and write them in blocks aligned to the chunk grid.
-    const std::int64_t tile = cohort_tile;
-    const std::int64_t my_blocks = row_end > row_begin ? (row_end - 1) / tile - row_begin / tile + 1 : 0;
-    const std::int64_t n_blocks = comm.max(my_blocks);
-    std::vector<window> mine(windows.begin() + bounds[comm.rank()], windows.begin() + bounds[comm.rank() + 1]);
-    record_source source(options.vcf, hts_threads, mine, true);
-    row_producer producer(source, static_cast<std::int64_t>(samples.size()));
-    progress bar("convert", static_cast<std::uint64_t>(row_end - row_begin), "rows", options.show_progress && comm.is_root());
-    std::int64_t row = row_begin;
-    for (std::int64_t b = 0; b < n_blocks; ++b) {
-        const std::int64_t need = row < row_end ? std::min((row / tile + 1) * tile, row_end) - row : 0;
-        mpi::run_collectively(comm, [&] {
-            producer.fill(need);
-            if (producer.staged() < need)
-                throw runtime_failure(options.vcf.string() + ": the file changed while converting (fewer rows than counted)");
-        });
-        variant_rows block;
-        if (need > 0) {
-            const auto& v = producer.variants();
-            for (std::int64_t i = 0; i < need; ++i) block.push_back(v.chrom[i], v.id[i], v.ref[i], v.alt[i], v.pos[i]);
-        }
-        try {  // a write error on some ranks (a full disk) must not leave the others waiting in HDF5
+        // Convert this rank's windows and write them in blocks aligned to the chunk grid.
+        const std::int64_t tile = cohort_tile;
+        const std::int64_t my_blocks = row_end > row_begin ? (row_end - 1) / tile - row_begin / tile + 1 : 0;
+        const std::int64_t n_blocks = comm.max(my_blocks);
+        std::vector<window> mine(windows.begin() + bounds[comm.rank()], windows.begin() + bounds[comm.rank() + 1]);
+        record_source source(options.vcf, hts_threads, mine, true);
+        row_producer producer(source, static_cast<std::int64_t>(samples.size()));
+        progress bar("convert", static_cast<std::uint64_t>(row_end - row_begin), "rows", options.show_progress && comm.is_root());
+        std::int64_t row = row_begin;
+        for (std::int64_t b = 0; b < n_blocks; ++b) {
+            const std::int64_t need = row < row_end ? std::min((row / tile + 1) * tile, row_end) - row : 0;
+            mpi::run_collectively(comm, [&] {
+                producer.fill(need);
+                if (producer.staged() < need)
+                    throw runtime_failure(options.vcf.string() + ": the file changed while converting (fewer rows than counted)");
+            });
+            variant_rows block;
+            if (need > 0) {
+                const auto& v = producer.variants();
+                for (std::int64_t i = 0; i < need; ++i) block.push_back(v.chrom[i], v.id[i], v.ref[i], v.alt[i], v.pos[i]);
+            }
             mpi::run_collectively(comm, [&] {
                 writer.write_variants(row, block);
                 writer.write_genotypes(row, need, producer.dosage(), producer.flags());
             });
-        } catch (...) {
-            skip_library_shutdown();  // no further HDF5 call: its collective clean-up could hang
-            throw;
+            producer.consume(need);
+            row += need;
+            bar.add(static_cast<std::uint64_t>(need));
         }
-        producer.consume(need);
-        row += need;
-        bar.add(static_cast<std::uint64_t>(need));
-    }
-    mpi::run_collectively(comm, [&] {
-        auto rec = io::make_bcf_record();
-        if (producer.staged() > 0 || source.next(rec.get(), BCF_UN_STR))
-            throw runtime_failure(options.vcf.string() + ": the file changed while converting (more rows than counted)");
-    });
-    bar.finish();
-    log.debug("genotypes written at ", log.elapsed(), " s");
+        mpi::run_collectively(comm, [&] {
+            auto rec = io::make_bcf_record();
+            if (producer.staged() > 0 || source.next(rec.get(), BCF_UN_STR))
+                throw runtime_failure(options.vcf.string() + ": the file changed while converting (more rows than counted)");
+        });
+        bar.finish();
+        log.debug("genotypes written at ", log.elapsed(), " s");
 
-    write_table(writer, options.phenotypes, "phenotypes", samples, comm, log);
-    write_table(writer, options.covariates, "covariates", samples, comm, log);
-    writer.close();
+        write_table(writer, options.phenotypes, "phenotypes", samples, comm, log);
+        write_table(writer, options.covariates, "covariates", samples, comm, log);
+        writer.close();
+    } catch (...) {
+        skip_library_shutdown();
+        throw;
+    }
     comm.barrier();
     convert_summary summary;
     if (comm.is_root()) {

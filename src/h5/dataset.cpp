@@ -81,8 +81,8 @@ dataset dataset::create(const object& parent, const std::string& name, hid_t typ
         check_status(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where + ": H5Pset_fill_time");
     }
     hid_t d = H5Dcreate2(parent.id(), name.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT);
-    if (d < 0) throw runtime_failure(where + ": cannot create dataset");
-    return dataset(handle(d, H5Dclose), parent.file_name(), where, parent.parallel());
+    if (d < 0) throw runtime_failure(where + ": cannot create dataset (disk full?)");
+    return dataset(handle(d, H5Dclose), parent.file_name(), where, parent.comm());
 }
 
 dataset dataset::create_or_reuse(const object& parent, const std::string& name, hid_t type,
@@ -90,7 +90,7 @@ dataset dataset::create_or_reuse(const object& parent, const std::string& name, 
     if (parent.exists(name)) {
         hid_t d = H5Dopen2(parent.id(), name.c_str(), H5P_DEFAULT);
         if (d >= 0) {
-            dataset ds(handle(d, H5Dclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());
+            dataset ds(handle(d, H5Dclose), parent.file_name(), parent.file_name() + ":" + name, parent.comm());
             if (ds.dims() == dims && ds.chunk().empty() && H5Tequal(ds.stored_type().get(), type) > 0) return ds;
         }
         if (H5Ldelete(parent.id(), name.c_str(), H5P_DEFAULT) < 0)
@@ -107,7 +107,7 @@ dataset dataset::open(const object& parent, const std::string& name, std::size_t
         check_status(H5Pset_chunk_cache(dapl.get(), 10007, cache_bytes, 0.75), where + ": H5Pset_chunk_cache");
     hid_t d = H5Dopen2(parent.id(), name.c_str(), dapl.get());
     if (d < 0) throw input_error(where + ": cannot open dataset");
-    return dataset(handle(d, H5Dclose), parent.file_name(), where, parent.parallel());
+    return dataset(handle(d, H5Dclose), parent.file_name(), where, parent.comm());
 }
 
 std::vector<std::uint64_t> dataset::dims() const {
@@ -135,7 +135,10 @@ void dataset::write_raw(hid_t mem_type, const void* data, const std::vector<std:
     auto [file_space, mem_space] = selection(*this, offset, count);
     handle dxpl = transfer_list(*this, mode);
     if (H5Dwrite(id(), mem_type, mem_space.get(), file_space.get(), dxpl.get(), data) < 0) {
-        skip_library_shutdown();  // closing now could crash or hang, or write metadata that link a half write
+        // No further HDF5 call: closing now could crash or hang, or write metadata that link a half write.
+        // A collective write can fail on some ranks only, and leave others waiting inside HDF5: under MPI
+        // this rank ends the job (throw_if_any_failed does not wait for the others then).
+        skip_library_shutdown();
         throw runtime_failure(where() + ": write failed (disk full?)");
     }
 }

@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "precis/core/atomic_output.hpp"
 #include "precis/core/error.hpp"
@@ -39,6 +40,10 @@ handle string_type(std::size_t size) {
 handle scalar_space() { return handle(check(H5Screate(H5S_SCALAR), "H5Screate"), H5Sclose); }
 
 }  // namespace
+
+object::~object() {
+    if (parallel() && std::uncaught_exceptions() > 0) skip_library_shutdown();
+}
 
 bool object::has_attribute(const std::string& name) const {
     htri_t rc = H5Aexists(id(), name.c_str());
@@ -151,7 +156,7 @@ std::vector<std::string> object::children() const {
 group group::create(const object& parent, const std::string& name) {
     hid_t g = H5Gcreate2(parent.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0) throw runtime_failure(parent.file_name() + ":" + name + ": cannot create group");
-    return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());
+    return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.comm());
 }
 
 std::string object::path_of(const std::string& name) const {
@@ -167,11 +172,11 @@ group group::open(const object& parent, const std::string& name) {
     if (!parent.exists(name)) throw input_error(parent.file_name() + ": group " + parent.path_of(name) + " is missing");
     hid_t g = H5Gopen2(parent.id(), name.c_str(), H5P_DEFAULT);
     if (g < 0) throw input_error(parent.file_name() + ":" + name + ": cannot open group");
-    return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.parallel());
+    return group(handle(g, H5Gclose), parent.file_name(), parent.file_name() + ":" + name, parent.comm());
 }
 
-file::file(handle h, std::filesystem::path path, bool parallel, bool created, bool writable)
-    : object(std::move(h), path.string(), path.string() + ":/", parallel), m_path(std::move(path)), m_created(created),
+file::file(handle h, std::filesystem::path path, MPI_Comm comm, bool created, bool writable)
+    : object(std::move(h), path.string(), path.string() + ":/", comm), m_path(std::move(path)), m_created(created),
       m_writable(writable) {}
 
 file file::create(const std::filesystem::path& path, MPI_Comm comm) {
@@ -180,7 +185,7 @@ file file::create(const std::filesystem::path& path, MPI_Comm comm) {
     handle fapl = file_access(comm, parallel);
     hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
     if (f < 0) throw runtime_failure(path.string() + ": cannot create HDF5 file");
-    return file(handle(f, H5Fclose), path, parallel, true, true);
+    return file(handle(f, H5Fclose), path, parallel ? comm : MPI_COMM_NULL, true, true);
 }
 
 file file::open(const std::filesystem::path& path, MPI_Comm comm, bool writable) {
@@ -191,45 +196,47 @@ file file::open(const std::filesystem::path& path, MPI_Comm comm, bool writable)
     handle fapl = file_access(comm, parallel);
     hid_t f = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get());
     if (f < 0) throw input_error(path.string() + ": cannot open HDF5 file");
-    return file(handle(f, H5Fclose), path, parallel, false, writable);
+    return file(handle(f, H5Fclose), path, parallel ? comm : MPI_COMM_NULL, false, writable);
 }
 
 void file::flush() const { check_status(H5Fflush(id(), H5F_SCOPE_GLOBAL), m_path.string() + ": H5Fflush"); }
 
 namespace {
 
-// Whether the file system holding `path` has (almost) no space left, agreed over the file's ranks. A
-// parallel H5Fclose that meets a write error on some ranks leaves the others waiting in its collective
-// clean-up (HDF5 1.10), so a full disk is looked for before closing, not found by the close.
-bool disk_full(hid_t f, const std::filesystem::path& path) {
+// Whether `ok` holds on every rank of `comm` (MPI_COMM_NULL: a serial file, this process alone).
+bool on_every_rank(bool ok, MPI_Comm comm) {
+    int all = ok;
+    if (comm != MPI_COMM_NULL) mpi::check(MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce");
+    return all;
+}
+
+// Whether the file system holding `path` has at least 1 MiB free.
+bool room_left(const std::filesystem::path& path) {
     struct statvfs fs {};
     const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    int full = ::statvfs(dir.c_str(), &fs) == 0 && static_cast<double>(fs.f_bavail) * fs.f_frsize < (1u << 20);
-    handle fapl(H5Fget_access_plist(f), H5Pclose);
-    MPI_Comm comm = MPI_COMM_NULL;
-    if (H5Pget_fapl_mpio(fapl.get(), &comm, nullptr) >= 0) {
-        MPI_Allreduce(MPI_IN_PLACE, &full, 1, MPI_INT, MPI_MAX, comm);
-        MPI_Comm_free(&comm);
-    }
-    return full;
+    return ::statvfs(dir.c_str(), &fs) != 0 || static_cast<double>(fs.f_bavail) * fs.f_frsize >= (1u << 20);
 }
 
 }  // namespace
 
+// Every step is agreed over the file's ranks before the next: a parallel H5Fclose (or flush) that some
+// ranks enter while others leave with an error waits forever (HDF5 1.10). A full disk is looked for before
+// closing a new parallel file, not found by the close.
 void file::close() {
     hid_t f = m_handle.release();
+    if (f < 0) return;
     // (Not for a file opened to update in place, such as qc's masks: left open it would be damaged.)
-    if (f >= 0 && m_parallel && m_created && disk_full(f, m_path)) {
+    if (parallel() && m_created && !on_every_rank(room_left(m_path), comm())) {
         skip_library_shutdown();  // the file stays open: closing it could hang
         throw runtime_failure(m_path.string() + ": the disk is full (less than 1 MiB free); the HDF5 file is incomplete");
     }
     // H5Fclose only counts down while groups or datasets are still open, and the flush that finally happens
     // when the last of them closes reports no error: write errors (a full disk) are found by flushing here.
-    if (f >= 0 && m_writable && H5Fflush(f, H5F_SCOPE_LOCAL) < 0) {
+    if (m_writable && !on_every_rank(H5Fflush(f, H5F_SCOPE_LOCAL) >= 0, comm())) {
         skip_library_shutdown();
         throw runtime_failure(m_path.string() + ": write failed (disk full?); the HDF5 file is incomplete");
     }
-    if (f >= 0 && H5Fclose(f) < 0) {
+    if (H5Fclose(f) < 0) {
         skip_library_shutdown();  // the id stays registered, half closed
         throw runtime_failure(m_path.string() + ": error while closing the HDF5 file (disk full?)");
     }

@@ -137,7 +137,9 @@ void communicator::abort(int code) const {
 }
 
 void throw_if_any_failed(std::exception_ptr local, const communicator& comm) {
-    if (comm.size() == 1) {
+    // After a failed HDF5 write (skip_library_shutdown) other ranks may be waiting inside HDF5 and never
+    // come here: this rank's error goes straight to main, whose MPI_Abort ends them.
+    if (comm.size() == 1 || (local && library_shutdown_skipped())) {
         if (local) std::rethrow_exception(local);
         return;
     }

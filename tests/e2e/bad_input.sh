@@ -114,6 +114,10 @@ if mount -t tmpfs -o size=64k tmpfs "$tiny" 2>/dev/null; then
   bgzip full.vcf && bcftools index -t full.vcf.gz  # two ranks: found before HDF5's collective close, which would hang
   expect_mpi_error 1 "(disk full?)" -- timeout 120 mpiexec -n 2 "$precis" convert --vcf full.vcf.gz --out "$tiny/c.h5" --quiet
   [ -z "$(ls -A "$tiny")" ] && pass "nothing left on the full disk (2 ranks)" || fail "left on the full disk: $(ls -A "$tiny")"
+  # 4 ranks: a collective write that fails on some ranks leaves others inside HDF5; the failing rank ends
+  # the job (before: a hang until the time limit).
+  expect_mpi_error 1 "c.h5" -- timeout 120 mpiexec --oversubscribe -n 4 "$precis" convert --vcf full.vcf.gz --out "$tiny/c.h5" --quiet
+  [ -z "$(ls -A "$tiny")" ] && pass "nothing left on the full disk (4 ranks)" || fail "left on the full disk: $(ls -A "$tiny")"
   # qc and pca update cohort.h5 in place: on a full disk they refuse before writing, and the cohort is
   # left as it was (before: a crash, and a cohort.h5 with nothing in it). train's model.h5: exit 1, no
   # file under its name (before: a crash, and an empty model committed).

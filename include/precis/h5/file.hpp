@@ -20,7 +20,9 @@ public:
     const std::string& where() const { return m_where; }
     const std::string& file_name() const { return m_file; }
     /// Whether the file was opened with MPI-IO on more than one rank (transfers may then be collective).
-    bool parallel() const { return m_parallel; }
+    bool parallel() const { return m_comm != MPI_COMM_NULL; }
+    /// The communicator of a parallel file (the caller's, not HDF5's copy); MPI_COMM_NULL when serial.
+    MPI_Comm comm() const { return m_comm; }
 
     bool has_attribute(const std::string& name) const;
     /// Creates or overwrites a scalar attribute. Strings are stored fixed-length, NUL-terminated, ASCII.
@@ -40,15 +42,21 @@ public:
     /// Names of the links directly below this group or file, in name order.
     std::vector<std::string> children() const;
 
+    object(object&&) = default;
+    object& operator=(object&&) = default;
+    /// Destroyed by an exception on a parallel file, it closes nothing and no further HDF5 call is made
+    /// (skip_library_shutdown): the other ranks may not be here, and a collective close would wait for them.
+    ~object();
+
 protected:
     object() = default;
-    object(handle h, std::string file, std::string where, bool parallel)
-        : m_handle(std::move(h)), m_file(std::move(file)), m_where(std::move(where)), m_parallel(parallel) {}
+    object(handle h, std::string file, std::string where, MPI_Comm comm)
+        : m_handle(std::move(h)), m_file(std::move(file)), m_where(std::move(where)), m_comm(comm) {}
 
     handle m_handle;
     std::string m_file;
     std::string m_where;
-    bool m_parallel = false;
+    MPI_Comm m_comm = MPI_COMM_NULL;
 };
 
 /// A group ("directory") inside a file.
@@ -83,7 +91,7 @@ public:
     void close();
 
 private:
-    file(handle h, std::filesystem::path path, bool parallel, bool created, bool writable);
+    file(handle h, std::filesystem::path path, MPI_Comm comm, bool created, bool writable);
     std::filesystem::path m_path;
     bool m_created = false;
     bool m_writable = false;

@@ -64,7 +64,8 @@ private:
 /// Returns on every rank when none failed; otherwise every rank throws, a failing rank its own exception
 /// and the others one of the same kind (input_error or runtime_failure) with the message of the lowest
 /// failing rank. Rank 0 thus reports that one error, and main prints it once, whichever ranks failed.
-/// Collective: every rank of `comm` calls it.
+/// Collective: every rank of `comm` calls it. Except after a failed HDF5 write (library_shutdown_skipped):
+/// the failing rank then rethrows at once, and main's MPI_Abort ends the ranks still inside HDF5.
 void throw_if_any_failed(std::exception_ptr local, const communicator& comm);
 
 /// Runs `work` on this rank, then throw_if_any_failed() with what it threw. Collective.
