@@ -94,20 +94,6 @@ insert_model learn_insert_model(const align_options& o, const mapper& map, std::
     return estimate_insert_model(kept);
 }
 
-/// Removes the files it holds when it goes out of scope or the process is ended by a signal (sorted runs
-/// and parts, finished or not).
-struct temp_files {
-    std::vector<std::filesystem::path> paths;
-    const std::filesystem::path& add(std::filesystem::path p) {
-        remove_on_signal(p);
-        return paths.emplace_back(std::move(p));
-    }
-    ~temp_files() {
-        std::error_code ec;
-        for (const auto& p : paths) std::filesystem::remove(p, ec), keep_on_signal(p);
-    }
-};
-
 void sort_records(std::vector<record>& records) {
     tbb::parallel_sort(records.begin(), records.end(),
                        [](const record& x, const record& y) { return detail::record_less(x.get(), y.get()); });

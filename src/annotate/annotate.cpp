@@ -51,14 +51,6 @@ constexpr unsigned char bgzf_eof[28] = {0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0
 using io::bgzf_ptr;
 
 // Removes this rank's part files when the run ends, normally or by an exception.
-struct part_files {
-    std::vector<std::filesystem::path> paths;
-    ~part_files() {
-        std::error_code ec;
-        for (const auto& p : paths) std::filesystem::remove(p, ec);
-    }
-};
-
 std::filesystem::path part_path(const std::filesystem::path& out, const std::string& what, int rank) {
     std::string name = ".";
     name += out.filename().string();
@@ -107,9 +99,12 @@ std::vector<std::uint8_t> tbi_meta(const bcf_hdr_t* header) {
     return meta;
 }
 
+// (Through out.write, which sets the stream's error state: an ostreambuf_iterator's failure does not.)
 void append_text_part(std::ofstream& out, const std::filesystem::path& part) {
     std::ifstream in(part, std::ios::binary);
-    std::copy(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), std::ostreambuf_iterator<char>(out));
+    std::vector<char> buffer(1 << 16);
+    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+        if (!out.write(buffer.data(), in.gcount())) return;
 }
 
 // The contigs a VCF names: its header's (HTSlib adds those of a tabix index when there are no ##contig
@@ -315,7 +310,9 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
     const auto tsv_part = part_path(o.out, "tsv", comm.rank());
     const auto findings_part = part_path(o.out, "findings", comm.rank());
     const auto index_part = part_path(o.out, "index", comm.rank());
-    part_files cleanup{{vcf_part, tsv_part, findings_part, index_part}};
+    temp_files cleanup;
+    for (const auto& p : {vcf_part, tsv_part, findings_part, index_part}) cleanup.add(p);
+    if (comm.is_root()) cleanup.add(part_path(o.out, "header", 0));
     // Warnings about bad records: the first few of each kind on this rank, in file order (rank 0 reports
     // the first few of the file's, after the run).
     std::vector<std::pair<std::string, std::string>> examples;
@@ -575,12 +572,12 @@ annotate_summary run(const annotate_options& o, MPI_Comm raw_comm, const logger&
             }
             file.write(reinterpret_cast<const char*>(bgzf_eof), sizeof bgzf_eof);
             if (!file.flush()) throw runtime_failure(o.out.string() + ": write failed");
+            out.add_companion(".tbi");  // removed with the output if saving it fails
             const std::vector<std::uint8_t> meta = tbi_meta(out_header.get());
             if (hts_idx_finish(idx.get(), at << 16) != 0 || hts_idx_set_meta(idx.get(), static_cast<uint32_t>(meta.size()), const_cast<std::uint8_t*>(meta.data()), 1) != 0 ||
                 hts_idx_save_as(idx.get(), out.temp_path().c_str(), (out.temp_path().string() + ".tbi").c_str(), HTS_FMT_TBI) != 0)
                 throw runtime_failure(o.out.string() + ": indexing failed");
         }
-        out.add_companion(".tbi");
         out.commit();
         auto assemble = [&](const std::filesystem::path& final_path, const std::string& what, const std::string& header) {
             atomic_output text(final_path);

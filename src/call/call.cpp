@@ -138,14 +138,6 @@ std::filesystem::path part_path(const std::filesystem::path& out, int rank) {
     return out.parent_path() / ("." + out.filename().string() + ".precis-call." + std::to_string(rank));
 }
 
-struct part_file {
-    std::filesystem::path path;
-    ~part_file() {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    }
-};
-
 }  // namespace
 
 call_summary run(const call_options& o, MPI_Comm comm_handle, const logger& log) {
@@ -207,11 +199,12 @@ call_summary run(const call_options& o, MPI_Comm comm_handle, const logger& log)
         }, tbb::simple_partitioner());
         bar.finish();
     }
-    part_file part{part_path(o.out, comm.rank())};
+    temp_files parts;  // this rank's records, removed also when a signal (MPI_Abort's) ends the rank
+    const std::filesystem::path& part = parts.add(part_path(o.out, comm.rank()));
     {
-        std::ofstream f(part.path, std::ios::binary);
+        std::ofstream f(part, std::ios::binary);
         for (const auto& t : texts) f << t;
-        if (!f.flush()) throw runtime_failure(part.path.string() + ": write failed");
+        if (!f.flush()) throw runtime_failure(part.string() + ": write failed");
     }
     texts.clear();
     comm.barrier();

@@ -100,6 +100,11 @@ void atomic_output::commit() {
     forget();
 }
 
+temp_files::~temp_files() {
+    std::error_code ec;
+    for (const auto& p : paths) fs::remove(p, ec), keep_on_signal(p);
+}
+
 void require_readable_file(const fs::path& path, const std::string& what) {
     std::error_code ec;
     auto status = fs::status(path, ec);

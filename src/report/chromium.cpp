@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -124,10 +125,16 @@ void print_pdf(const std::filesystem::path& chromium, const std::filesystem::pat
     };
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         throw runtime_failure(chromium.string() + " failed on " + html_file.string() + ": " + last_line());
-    char magic[5] = {};
-    std::ifstream check(out.temp_path(), std::ios::binary);
-    if (!check.read(magic, 4) || std::string(magic) != "%PDF")
+    // Chromium exits 0 after a short write (a full disk): a PDF is whole when it starts with %PDF and its
+    // last bytes hold the %%EOF marker.
+    std::ifstream check(out.temp_path(), std::ios::binary | std::ios::ate);
+    const std::streamoff size = check ? static_cast<std::streamoff>(check.tellg()) : 0;
+    std::string head(4, '\0'), tail(static_cast<std::size_t>(std::min<std::streamoff>(size, 64)), '\0');
+    if (size < 4 || !check.seekg(0).read(head.data(), 4) || head != "%PDF")
         throw runtime_failure(chromium.string() + " wrote no PDF for " + html_file.string() + ": " + last_line());
+    if (!check.seekg(size - static_cast<std::streamoff>(tail.size())).read(tail.data(), static_cast<std::streamsize>(tail.size())) ||
+        tail.find("%%EOF") == std::string::npos)
+        throw runtime_failure(chromium.string() + " wrote an incomplete PDF for " + html_file.string() + " (disk full?): " + last_line());
     check.close();
     if (::chmod(out.temp_path().c_str(), 0600) != 0) throw runtime_failure(pdf.string() + ": cannot set mode 0600");
     out.commit();

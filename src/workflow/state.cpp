@@ -283,13 +283,23 @@ void run_dir::append(record& r) const {
         r.prev = last->hash;
     }
     r.hash = sha256_hex(ledger_body(r));
-    {
-        std::ofstream out(m_dir / "ledger.tsv", std::ios::app);
-        out << ledger_line(r) << "\n";
-        out.flush();
-        if (!out) throw runtime_failure((m_dir / "ledger.tsv").string() + ": cannot append");
+    // The record goes in whole with its head, or not at all: a half-written line (a full disk) would make
+    // every later run refuse this directory. Cutting the ledger back to its old length needs no space.
+    const fs::path ledger = m_dir / "ledger.tsv";
+    std::error_code ec;
+    const auto length = fs::exists(ledger, ec) ? fs::file_size(ledger, ec) : 0;
+    try {
+        {
+            std::ofstream out(ledger, std::ios::app);
+            out << ledger_line(r) << "\n";
+            out.flush();
+            if (!out) throw runtime_failure(ledger.string() + ": cannot append (disk full?)");
+        }
+        write_atomically(m_dir / "ledger.head", std::to_string(r.seq) + " " + r.hash + "\n");
+    } catch (...) {
+        fs::resize_file(ledger, length, ec);
+        throw;
     }
-    write_atomically(m_dir / "ledger.head", std::to_string(r.seq) + " " + r.hash + "\n");
     auto m = manifest();
     record entry = r;
     entry.status = "ok";

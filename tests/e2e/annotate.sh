@@ -286,4 +286,19 @@ psp_pairs=$(het_pairs hpsp.out.vcf.gz)
 [ "${h1_pairs%% *}" -gt 0 ] && [ "${psp_pairs%% *}" = 0 ] && [ "${psp_pairs##* }" -gt 0 ] \
   && pass "PS: a set per record: no combination joins two heterozygous alleles (without PS: ${h1_pairs%% *} do)" \
   || fail "PS: a set per record: $psp_pairs (joined, total) vs without PS $h1_pairs"
+
+# --tsv on a full disk (an 8 KiB gap on a tmpfs, where mounting is allowed): exit 1 and no TSV, not a
+# truncated one with exit 0; the VCF, on another disk, is complete.
+room=$(mktemp -d)
+if mount -t tmpfs -o size=1m tmpfs "$room" 2>/dev/null; then
+  dd if=/dev/zero of="$room/filler" bs=4k count=$(($(df --output=avail -B4096 "$room" | tail -1) - 2)) status=none
+  expect_error 1 "full.tsv: write failed" -- "$precis" annotate --ref w/reference.fa --genes w/genes.gff3 \
+    --vcf w/cohort.vcf.gz --out full.vcf.gz --tsv "$room/full.tsv" --quiet
+  [ "$(ls -A "$room")" = filler ] && pass "no TSV on the full disk" || fail "left on the full disk: $(ls -A "$room")"
+  bcftools view -h full.vcf.gz >/dev/null 2>&1 && pass "the VCF is complete" || fail "the VCF is not complete"
+  umount -l "$room"
+else
+  echo "skip: cannot mount a tmpfs here (full-disk check)"
+fi
+rmdir "$room"
 finish

@@ -45,6 +45,20 @@ void keep_on_signal(const std::filesystem::path& path);
 /// Installs the handler that removes them and then ends the process by the same signal (main, once).
 void install_signal_cleanup();
 
+/// Removes the files it holds when it goes out of scope or the process is ended by a signal: the parts
+/// and runs a command writes on its way to an output, finished or not.
+struct temp_files {
+    std::vector<std::filesystem::path> paths;
+    const std::filesystem::path& add(std::filesystem::path p) {
+        remove_on_signal(p);
+        return paths.emplace_back(std::move(p));
+    }
+    temp_files() = default;
+    temp_files(const temp_files&) = delete;
+    temp_files& operator=(const temp_files&) = delete;
+    ~temp_files();
+};
+
 /// Throws input_error naming `what` (e.g. "--vcf") when `path` does not exist or is not a readable file.
 void require_readable_file(const std::filesystem::path& path, const std::string& what);
 
