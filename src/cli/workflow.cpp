@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "precis/core/atomic_output.hpp"
 #include "precis/core/digest.hpp"
 #include "precis/core/error.hpp"
 #include "precis/core/timestamp.hpp"
@@ -452,8 +453,19 @@ void move_into_place(const fs::path& from, const fs::path& to) {
     if (ec) {  // another filesystem: copy next to the target, then rename
         fs::path tmp = to.parent_path() / (".precis-partial." + to.filename().string());
         fs::remove_all(tmp);
-        fs::copy(from, tmp, fs::copy_options::recursive);
-        fs::rename(tmp, to);
+        remove_on_signal(tmp);
+        try {
+            fs::copy(from, tmp, fs::copy_options::recursive);
+            fs::rename(tmp, to);
+        } catch (const fs::filesystem_error& e) {
+            // Nothing half-copied stays, and the previous output goes back under its name.
+            fs::remove_all(tmp, ec);
+            if (had && fs::is_directory(old, ec)) fs::rename(old, to, ec);
+            keep_on_signal(tmp);
+            throw runtime_failure("cannot copy " + from.string() + " to " + to.string() + ": " +
+                                  e.code().message() + " (disk full?); the previous output is unchanged");
+        }
+        keep_on_signal(tmp);
         fs::remove_all(from);
     }
     if (fs::is_directory(to) && had) fs::remove_all(old);
