@@ -1,6 +1,7 @@
 // precis workflow run|status|cancel|begin|record and precis ledger verify: the stage-graph driver.
 // These are serial programs (no MPI of their own): they launch the job scripts, which launch MPI.
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,8 +181,15 @@ int run_local(const loaded& l, const std::vector<planned>& pending, int ranks) {
         }
         ++failures;
         failed_stages.insert(p.s.of->name);
+        std::string tail = tail_of(log, 15);
+        if (tail.empty()) {  // nothing to show: most likely the run directory's disk is full
+            struct statvfs vfs {};
+            const bool full = ::statvfs(l.dir.path().c_str(), &vfs) == 0 && vfs.f_bavail * vfs.f_frsize < (1u << 20);
+            tail = std::string("  | (the log is empty") +
+                   (full ? ": the disk of the run directory " + l.dir.path().string() + " is full)\n" : ")\n");
+        }
         std::fprintf(stderr, "== %s FAILED (exit %d%s) after %.1fs; log %s:\n%s", p.s.id().c_str(), rc,
-                     rc == 0 ? ", but no completion record" : "", secs, log.c_str(), tail_of(log, 15).c_str());
+                     rc == 0 ? ", but no completion record" : "", secs, log.c_str(), tail.c_str());
     }
     std::fflush(stdout);
     if (failures) {
