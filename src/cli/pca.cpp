@@ -63,12 +63,15 @@ int run_pca(int argc, char** argv, MPI_Comm comm) {
     model::validate(opts);
     if (vm->count("tsv")) require_output_dir((*vm)["tsv"].as<std::string>() + ".eigenvec", "--tsv");
     std::optional<model::pca_model> m;
+    std::vector<std::string> samples;
     {
         auto cohort = h5::cohort_reader::open(path, ctx.comm.size() > 1 ? ctx.comm.get() : MPI_COMM_NULL);
         m = model::run_pca(cohort, opts, ctx.comm, ctx.log);
-        if (vm->count("tsv") && ctx.comm.is_root()) model::write_plink_eigen((*vm)["tsv"].as<std::string>(), cohort.samples(), *m);
+        samples = cohort.samples();
     }
     model::write_pca(path, *m, opts, ctx.command_line, ctx.comm);
+    // The tables after /pca: when cohort.h5 cannot be updated (a full disk), none is written to disagree with it.
+    if (vm->count("tsv") && ctx.comm.is_root()) model::write_plink_eigen((*vm)["tsv"].as<std::string>(), samples, *m);
     std::string ev;
     for (double e : m->eigenvalues) (ev += ' ') += std::to_string(e);  // in steps: GCC 12 -Wrestrict false positive
     ctx.log.info("eigenvalues:", ev);

@@ -43,10 +43,12 @@ int run_qc(int argc, char** argv, MPI_Comm comm) {
     {
         auto cohort = h5::cohort_reader::open(path, ctx.comm.size() > 1 ? ctx.comm.get() : MPI_COMM_NULL);
         result = model::run_qc(cohort, opts, ctx.comm, ctx.log);
-        if (vm->count("tsv") && ctx.comm.is_root()) model::write_qc_tsv((*vm)["tsv"].as<std::string>(), cohort, *result);
     }
     model::write_qc(path, *result, opts, ctx.command_line, ctx.comm);
     ctx.log.info("wrote ", path, ":/qc");
+    // The tables after /qc: when cohort.h5 cannot be updated (a full disk), none is written to disagree with it.
+    if (vm->count("tsv") && ctx.comm.is_root())
+        model::write_qc_tsv((*vm)["tsv"].as<std::string>(), h5::cohort_reader::open(path, MPI_COMM_NULL), *result);
     return 0;
 }
 
