@@ -44,6 +44,12 @@ void refuse_special_file(const fs::path& path, const std::string& what) {
 
 }  // namespace
 
+fs::path output_name(const fs::path& path) {
+    static const std::string prefix = ".precis-partial.";
+    const std::string name = path.filename().string();
+    return name.rfind(prefix, 0) == 0 && name.size() > prefix.size() ? path.parent_path() / name.substr(prefix.size()) : path;
+}
+
 void remove_on_signal(const fs::path& path) {
     char* copy = ::strdup(path.c_str());
     if (!copy) return;

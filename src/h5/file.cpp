@@ -176,7 +176,8 @@ group group::open(const object& parent, const std::string& name) {
 }
 
 file::file(handle h, std::filesystem::path path, MPI_Comm comm, bool created, bool writable)
-    : object(std::move(h), path.string(), path.string() + ":/", comm), m_path(std::move(path)), m_created(created),
+    : object(std::move(h), output_name(path).string(), output_name(path).string() + ":/", comm), m_path(std::move(path)),
+      m_created(created),
       m_writable(writable) {}
 
 file file::create(const std::filesystem::path& path, MPI_Comm comm) {
@@ -228,17 +229,17 @@ void file::close() {
     // (Not for a file opened to update in place, such as qc's masks: left open it would be damaged.)
     if (parallel() && m_created && !on_every_rank(room_left(m_path), comm())) {
         skip_library_shutdown();  // the file stays open: closing it could hang
-        throw runtime_failure(m_path.string() + ": the disk is full (less than 1 MiB free); the HDF5 file is incomplete");
+        throw runtime_failure(file_name() + ": the disk is full (less than 1 MiB free); the HDF5 file is incomplete");
     }
     // H5Fclose only counts down while groups or datasets are still open, and the flush that finally happens
     // when the last of them closes reports no error: write errors (a full disk) are found by flushing here.
     if (m_writable && !on_every_rank(H5Fflush(f, H5F_SCOPE_LOCAL) >= 0, comm())) {
         skip_library_shutdown();
-        throw runtime_failure(m_path.string() + ": write failed (disk full?); the HDF5 file is incomplete");
+        throw runtime_failure(file_name() + ": write failed (disk full?); the HDF5 file is incomplete");
     }
     if (H5Fclose(f) < 0) {
         skip_library_shutdown();  // the id stays registered, half closed
-        throw runtime_failure(m_path.string() + ": error while closing the HDF5 file (disk full?)");
+        throw runtime_failure(file_name() + ": error while closing the HDF5 file (disk full?)");
     }
 }
 

@@ -200,12 +200,12 @@ void write_pgs_file(const risk_model& m, const std::filesystem::path& path, cons
         io::bgzf_ptr z(bgzf_open(out.temp_path().c_str(), "w"));
         if (!z || bgzf_write(z.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
             bgzf_close(z.release()) != 0)
-            throw runtime_failure(out.temp_path().string() + ": write failed");
+            throw runtime_failure(out.final_path().string() + ": write failed");
     } else {
         std::ofstream plain(out.temp_path());
         plain << text;
         plain.flush();
-        if (!plain) throw runtime_failure(out.temp_path().string() + ": write failed");
+        if (!plain) throw runtime_failure(out.final_path().string() + ": write failed");
     }
     out.commit();
 }

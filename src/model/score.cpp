@@ -242,14 +242,14 @@ void write_contributions(const std::vector<score_row>& rows, const std::filesyst
     atomic_output out(path);
     {
         std::FILE* f = std::fopen(out.temp_path().c_str(), "w");
-        if (!f) throw runtime_failure(out.temp_path().string() + ": cannot create");
+        if (!f) throw runtime_failure(out.final_path().string() + ": cannot create");
         std::fputs("sample_id\tchrom\tpos\teffect_allele\tweight\tdosage\tcontribution\n", f);
         for (const auto& r : rows)
             for (const auto& c : r.contributions)
                 std::fprintf(f, "%s\t%s\t%lld\t%s\t%.12g\t%.12g\t%.12g\n", r.sample.c_str(), c.chrom.c_str(),
                              static_cast<long long>(c.pos), c.effect_allele.c_str(), c.weight, c.dosage, c.contribution);
         bool failed = std::ferror(f) != 0;
-        if (std::fclose(f) != 0 || failed) throw runtime_failure(out.temp_path().string() + ": write failed");
+        if (std::fclose(f) != 0 || failed) throw runtime_failure(out.final_path().string() + ": write failed");
     }
     out.commit();
 }
@@ -258,7 +258,7 @@ void write_scores(const std::vector<score_row>& rows, const std::filesystem::pat
     atomic_output out(path);
     {
         std::FILE* f = std::fopen(out.temp_path().c_str(), "w");
-        if (!f) throw runtime_failure(out.temp_path().string() + ": cannot create");
+        if (!f) throw runtime_failure(out.final_path().string() + ": cannot create");
         auto num = [&](double v) {
             if (std::isfinite(v)) std::fprintf(f, "\t%.12g", v);
             else std::fputs("\tNA", f);
@@ -270,7 +270,7 @@ void write_scores(const std::vector<score_row>& rows, const std::filesystem::pat
             std::fprintf(f, "\t%lld\t%lld\n", static_cast<long long>(r.matched), static_cast<long long>(r.total));
         }
         bool failed = std::ferror(f) != 0;
-        if (std::fclose(f) != 0 || failed) throw runtime_failure(out.temp_path().string() + ": write failed");
+        if (std::fclose(f) != 0 || failed) throw runtime_failure(out.final_path().string() + ": write failed");
     }
     out.commit();
 }

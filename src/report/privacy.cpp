@@ -73,7 +73,7 @@ void make_private_dir(const std::filesystem::path& dir) {
 void write_private_file(const std::filesystem::path& path, std::string_view text) {
     atomic_output out(path);
     int fd = ::open(out.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw runtime_failure(out.temp_path().string() + ": cannot create: " + std::strerror(errno));
+    if (fd < 0) throw runtime_failure(out.final_path().string() + ": cannot create: " + std::strerror(errno));
     bool ok = ::fchmod(fd, 0600) == 0;
     std::size_t done = 0;
     while (ok && done < text.size()) {
@@ -83,7 +83,7 @@ void write_private_file(const std::filesystem::path& path, std::string_view text
         if (ok) done += static_cast<std::size_t>(n);
     }
     ok = ::close(fd) == 0 && ok;
-    if (!ok) throw runtime_failure(out.temp_path().string() + ": write failed");
+    if (!ok) throw runtime_failure(out.final_path().string() + ": write failed");
     out.commit();
 }
 

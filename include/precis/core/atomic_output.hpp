@@ -37,6 +37,10 @@ private:
     bool m_committed = false;
 };
 
+/// The output a path stands for, for messages: DIR/NAME for an atomic_output temporary
+/// DIR/.precis-partial.NAME, else the path itself.
+std::filesystem::path output_name(const std::filesystem::path& path);
+
 /// Files to remove if the process is ended by SIGTERM, SIGINT or SIGHUP (Slurm's time limit, scancel,
 /// Ctrl-C), which skip destructors. atomic_output registers its temporaries; others (e.g. align's sorted
 /// runs) register their own. Up to 1024 paths at a time; beyond that a path is only removed normally.
