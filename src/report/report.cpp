@@ -1,5 +1,5 @@
 // precis report: read the inputs (every rank), build each patient's data, write this shard's and rank's
-// pages, then the cohort summary and pseudonym mapping on shard 0, rank 0.
+// pages (after the pseudonym mapping, on shard 0, rank 0), then the cohort summary on shard 0, rank 0.
 #include "precis/report/report.hpp"
 
 #include <algorithm>
@@ -141,6 +141,14 @@ report_result write_reports(const report_options& o, const mpi::communicator& co
         if (o.pdf && !chromium)
             log.warn("chromium not found on PATH (install chromium or give --chromium PATH): PDFs not written; "
                      "HTML and JSON are");
+        // The mapping before any pseudonymised page: a page whose mapping failed to be written (a full
+        // disk) could never be traced back to its patient.
+        if (!key.empty() && o.shard == 0) {
+            const auto dir = o.secure_dir.empty() ? std::filesystem::absolute(o.key).parent_path() : o.secure_dir;
+            make_private_dir(dir);
+            write_mapping(dir, mapping);
+            log.info("pseudonym mapping: ", (dir / "pseudonyms.tsv").string());
+        }
     }
     comm.barrier();
     const auto mine_in_shard = mpi::block_range(static_cast<std::int64_t>(ok.size()), o.shards, o.shard);
@@ -169,12 +177,6 @@ report_result write_reports(const report_options& o, const mpi::communicator& co
     }
     if (comm.is_root() && o.shard == 0) {
         write_page(o.out_dir / "cohort", cohort_html(ctx, ok, failed), cohort_json(ctx, ok, failed));
-        if (!key.empty()) {
-            const auto dir = o.secure_dir.empty() ? std::filesystem::absolute(o.key).parent_path() : o.secure_dir;
-            make_private_dir(dir);
-            write_mapping(dir, mapping);
-            log.info("pseudonym mapping: ", (dir / "pseudonyms.tsv").string());
-        }
     }
     result.written = comm.size() > 1 ? comm.sum(result.written) : result.written;
     result.pdfs = comm.size() > 1 ? comm.sum(result.pdfs) : result.pdfs;
