@@ -50,7 +50,6 @@ constexpr unsigned char bgzf_eof[28] = {0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0
 
 using io::bgzf_ptr;
 
-// Removes this rank's part files when the run ends, normally or by an exception.
 std::filesystem::path part_path(const std::filesystem::path& out, const std::string& what, int rank) {
     std::string name = ".";
     name += out.filename().string();

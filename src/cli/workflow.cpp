@@ -1,7 +1,6 @@
 // precis workflow run|status|cancel|begin|record and precis ledger verify: the stage-graph driver.
 // These are serial programs (no MPI of their own): they launch the job scripts, which launch MPI.
 #include <fcntl.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,8 +182,7 @@ int run_local(const loaded& l, const std::vector<planned>& pending, int ranks) {
         failed_stages.insert(p.s.of->name);
         std::string tail = tail_of(log, 15);
         if (tail.empty()) {  // nothing to show: most likely the run directory's disk is full
-            struct statvfs vfs {};
-            const bool full = ::statvfs(l.dir.path().c_str(), &vfs) == 0 && vfs.f_bavail * vfs.f_frsize < (1u << 20);
+            const bool full = free_space(l.dir.path()) < (1u << 20);
             tail = std::string("  | (the log is empty") +
                    (full ? ": the disk of the run directory " + l.dir.path().string() + " is full)\n" : ")\n");
         }

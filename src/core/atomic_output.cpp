@@ -5,9 +5,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdint>
 #include <atomic>
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <system_error>
 
@@ -119,6 +120,12 @@ void require_readable_file(const fs::path& path, const std::string& what) {
     if (::access(path.c_str(), R_OK) != 0) throw input_error(what + " " + path.string() + ": not readable");
 }
 
+std::uint64_t free_space(const fs::path& dir) {
+    struct statvfs vfs {};
+    if (::statvfs(dir.empty() ? "." : dir.c_str(), &vfs) != 0) return UINT64_MAX;
+    return static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+}
+
 void require_space(const fs::path& path, std::uint64_t bytes) {
     const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
     const fs::path probe = dir / (".precis-partial.space." + path.filename().string());
@@ -129,10 +136,8 @@ void require_space(const fs::path& path, std::uint64_t bytes) {
         err = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));  // blocks written where not supported
         ::close(fd);
         ::unlink(probe.c_str());
-    } else {
-        struct statvfs vfs {};
-        if (::statvfs(dir.c_str(), &vfs) == 0 && static_cast<double>(vfs.f_bavail) * vfs.f_frsize < static_cast<double>(bytes))
-            err = ENOSPC;
+    } else if (free_space(dir) < bytes) {
+        err = ENOSPC;
     }
     keep_on_signal(probe);
     if (err != 0)

@@ -1,7 +1,5 @@
 #include "precis/h5/file.hpp"
 
-#include <sys/statvfs.h>
-
 #include <algorithm>
 #include <exception>
 
@@ -211,13 +209,6 @@ bool on_every_rank(bool ok, MPI_Comm comm) {
     return all;
 }
 
-// Whether the file system holding `path` has at least 1 MiB free.
-bool room_left(const std::filesystem::path& path) {
-    struct statvfs fs {};
-    const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-    return ::statvfs(dir.c_str(), &fs) != 0 || static_cast<double>(fs.f_bavail) * fs.f_frsize >= (1u << 20);
-}
-
 }  // namespace
 
 // Every step is agreed over the file's ranks before the next: a parallel H5Fclose (or flush) that some
@@ -227,7 +218,7 @@ void file::close() {
     hid_t f = m_handle.release();
     if (f < 0) return;
     // (Not for a file opened to update in place, such as qc's masks: left open it would be damaged.)
-    if (parallel() && m_created && !on_every_rank(room_left(m_path), comm())) {
+    if (parallel() && m_created && !on_every_rank(free_space(m_path.parent_path()) >= (1u << 20), comm())) {
         skip_library_shutdown();  // the file stays open: closing it could hang
         throw runtime_failure(file_name() + ": the disk is full (less than 1 MiB free); the HDF5 file is incomplete");
     }

@@ -66,6 +66,10 @@ struct temp_files {
 /// Throws input_error naming `what` (e.g. "--vcf") when `path` does not exist or is not a readable file.
 void require_readable_file(const std::filesystem::path& path, const std::string& what);
 
+/// Bytes free to an unprivileged writer in the file system that holds directory `dir` (statvfs: no
+/// quota); the largest value when it cannot be asked.
+std::uint64_t free_space(const std::filesystem::path& dir);
+
 /// Throws runtime_failure naming `path` unless `bytes` more can be written beside it. The check allocates
 /// them in a temporary file of that directory, removed again, so that a quota counts as much as free
 /// space (statvfs sees no quota); where no file can be made there, the free space alone is checked. For

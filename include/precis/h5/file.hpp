@@ -85,9 +85,10 @@ public:
     const std::filesystem::path& path() const { return m_path; }
     /// Flushes buffers to disk (collective on a parallel file).
     void flush() const;
-    /// Closes explicitly so that errors on close are reported (the destructor ignores them). A new parallel
-    /// file on a full disk (under 1 MiB free) is reported and left open instead: HDF5 1.10's collective
-    /// close hangs when a write fails on some ranks.
+    /// Closes explicitly so that errors on close are reported (the destructor ignores them). A writable
+    /// file is flushed first, and a failed flush is reported with the file left open. A new parallel file
+    /// on a full disk (under 1 MiB free) is reported and left open too: HDF5 1.10's collective close hangs
+    /// when a write fails on some ranks.
     void close();
 
 private:
